@@ -1,0 +1,183 @@
+//! `dfworx add app|service|package <name>` and `dfworx remove …`: validate, change the manifest, then
+//! the same plan/apply as `sync`, so every managed file that lists units is re-rendered, not patched.
+
+use std::path::Path;
+
+use crate::cli::{AddArgs, RemoveArgs};
+use crate::commands::new::bookkeeping;
+use crate::commands::sync::{self, Output};
+use crate::error::{UserError, exit};
+use crate::manifest::{self, Lang, Manifest, Package, PortedUnit};
+use crate::names::{self, NameRole, UnitKind};
+use crate::printer::Printer;
+use crate::reconcile;
+use crate::staging::Interrupt;
+use crate::units::Units;
+use crate::workspace::Workspace;
+
+pub fn add(args: &AddArgs, directory: Option<&Path>, printer: &Printer, interrupt: &Interrupt) -> anyhow::Result<u8> {
+    let workspace = Workspace::find(directory)?;
+    let kind = UnitKind::from(args.kind);
+    let name = args.name.as_str();
+    let normalised = names::suggest(name);
+    if normalised != name
+        && let Some((other_kind, other, _)) = workspace.manifest.entries().find(|(_, other, _)| *other == normalised)
+    {
+        return Err(UserError::new(format!(
+            "\"{name}\" is the same name as the existing {} \"{other}\" once normalised",
+            other_kind.noun()
+        ))
+        .hint("npm, Python and PostgreSQL would see one name; choose a different one")
+        .into());
+    }
+    names::validate(NameRole::Unit(kind), name)?;
+    check_free(&workspace, kind, name, args.lang)?;
+
+    let mut manifest = workspace.manifest.clone();
+    match kind {
+        UnitKind::App => {
+            let port = args.port.unwrap_or_else(|| free_port(&manifest, manifest::FIRST_APP_PORT));
+            manifest.apps.push(PortedUnit { name: name.to_string(), port });
+        }
+        UnitKind::Service => {
+            let port = args.port.unwrap_or_else(|| free_port(&manifest, manifest::FIRST_SERVICE_PORT));
+            manifest.services.push(PortedUnit { name: name.to_string(), port });
+        }
+        UnitKind::Package => {
+            manifest.packages.push(Package { name: name.to_string(), lang: args.lang.unwrap_or_default() })
+        }
+    }
+    manifest.check().map_err(|err| {
+        let hint = err.hint.clone().unwrap_or_default();
+        UserError::new(err.message).hint(hint)
+    })?;
+    describe(&manifest, kind, name, printer);
+    change(&workspace, manifest, args.dry_run, reconcile::Options::default(), printer, interrupt)
+}
+
+pub fn remove(
+    args: &RemoveArgs,
+    directory: Option<&Path>,
+    printer: &Printer,
+    interrupt: &Interrupt,
+) -> anyhow::Result<u8> {
+    let workspace = Workspace::find(directory)?;
+    let kind = UnitKind::from(args.kind);
+    let name = args.name.as_str();
+    let mut manifest = workspace.manifest.clone();
+    let before = manifest.entries().count();
+    match kind {
+        UnitKind::App => manifest.apps.retain(|u| u.name != name),
+        UnitKind::Service => manifest.services.retain(|u| u.name != name),
+        UnitKind::Package => manifest.packages.retain(|p| p.name != name),
+    }
+    if manifest.entries().count() == before {
+        let known: Vec<&str> = workspace.manifest.entries().filter(|(k, _, _)| *k == kind).map(|(_, n, _)| n).collect();
+        return Err(UserError::new(format!("this workspace has no {} named \"{name}\"", kind.noun()))
+            .hint(format!("its {}s: {}", kind.noun(), if known.is_empty() { "none".into() } else { known.join(", ") }))
+            .into());
+    }
+    let options = reconcile::Options { restore: false, delete_obsolete: args.delete_files };
+    let code = change(&workspace, manifest, args.dry_run, options, printer, interrupt)?;
+    let dir = format!("{}s/{name}", if kind == UnitKind::App { "app" } else { kind.noun() });
+    if !args.delete_files && workspace.root.join(&dir).exists() && !args.dry_run {
+        printer.note(&format!(
+            "{dir}/ was left in place (pass --delete-files to remove it); it is no longer listed in the workspace's managed files."
+        ));
+    }
+    if kind == UnitKind::App {
+        let schema = format!("app_{}", names::snake(name));
+        printer.note(
+            "Its migrations stay in supabase/migrations (they are history). To drop its data, review and run yourself:",
+        );
+        printer.data(&format!("drop schema if exists {schema} cascade;"));
+    }
+    Ok(code)
+}
+
+/// The unit's name must be new to the workspace, and its directory free.
+fn check_free(workspace: &Workspace, kind: UnitKind, name: &str, lang: Option<Lang>) -> anyhow::Result<()> {
+    if lang.is_some() && kind != UnitKind::Package {
+        return Err(UserError::new("--lang applies to packages only").hint("drop --lang").into());
+    }
+    let snake = names::snake(name);
+    if let Some((other_kind, other, _)) =
+        workspace.manifest.entries().find(|(_, other, _)| *other == name || names::snake(other) == snake)
+    {
+        return Err(UserError::new(format!("the workspace already has {} \"{other}\"", other_kind.noun()))
+            .hint("names share one namespace (directories, compose services, schemas); choose another name")
+            .into());
+    }
+    let dir = workspace.root.join(match kind {
+        UnitKind::App => "apps",
+        UnitKind::Service => "services",
+        UnitKind::Package => "packages",
+    });
+    let dir = dir.join(name);
+    if dir.exists() {
+        return Err(UserError::new(format!("{} already exists", dir.display()))
+            .hint("move it away or choose another name; dfworx never writes over a directory it did not create")
+            .into());
+    }
+    Ok(())
+}
+
+/// The lowest port from `first` that no app or service uses.
+fn free_port(manifest: &Manifest, first: u16) -> u16 {
+    let used: Vec<u16> = manifest.entries().filter_map(|(_, _, port)| port).collect();
+    (first..).find(|p| !used.contains(p)).expect("a free port")
+}
+
+/// Prints every identifier the new unit derives from its name.
+fn describe(manifest: &Manifest, kind: UnitKind, name: &str, printer: &Printer) {
+    let units = Units::of(manifest);
+    let Some(unit) =
+        units.apps.iter().chain(&units.services).chain(&units.packages).find(|u| u.kind == kind && u.name == name)
+    else {
+        return;
+    };
+    printer.status("Adding", &format!("{} {}", kind.noun(), unit.name));
+    printer.note(&format!("{:>14} {}", "directory", unit.dir));
+    if let Some(npm) = &unit.npm_name {
+        printer.note(&format!("{:>14} {npm}", "npm package"));
+    }
+    if kind == UnitKind::Service || unit.lang == Some(Lang::Python) {
+        printer.note(&format!("{:>14} {} (module {})", "python", unit.name, unit.snake));
+    }
+    if let Some(schema) = &unit.schema {
+        printer.note(&format!("{:>14} {schema}", "schema"));
+    }
+    if kind != UnitKind::Package {
+        printer.note(&format!("{:>14} {}", "compose", unit.name));
+        printer.note(&format!("{:>14} {}_", "env prefix", unit.env_prefix));
+    }
+    if let Some(port) = unit.port {
+        printer.note(&format!("{:>14} {port}", "port"));
+    }
+}
+
+/// Re-renders the workspace with the changed manifest; refuses (changing nothing) on any conflict.
+fn change(
+    workspace: &Workspace,
+    manifest: Manifest,
+    dry_run: bool,
+    options: reconcile::Options,
+    printer: &Printer,
+    interrupt: &Interrupt,
+) -> anyhow::Result<u8> {
+    let changed = Workspace { root: workspace.root.clone(), manifest };
+    let mut plan = sync::plan(&changed, None, options, printer)?;
+    plan.files.push(bookkeeping(&workspace.root, manifest::FILE_NAME, changed.manifest.to_yaml()));
+    let conflicts: Vec<String> = plan.conflicts().map(|f| format!("{} ({})", f.path, f.action.label())).collect();
+    if !conflicts.is_empty() && !dry_run {
+        return Err(UserError::new(format!(
+            "the workspace has pending conflicts, so nothing was changed:\n  {}",
+            conflicts.join("\n  ")
+        ))
+        .hint("run `dfworx sync` and resolve them first")
+        .into());
+    }
+    let output = Output { check: false, diff: dry_run, dry_run, json: false };
+    let code = sync::report_and_apply(&workspace.root, &plan, &output, printer, interrupt)?;
+    Ok(if code == exit::OK { exit::OK } else { code })
+}

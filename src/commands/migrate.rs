@@ -1,0 +1,40 @@
+//! `dfworx migrate [up] | status | new`: find the workspace, hand over to `crate::migrate`.
+
+use std::path::Path;
+
+use crate::cli::{MigrateArgs, MigrateCommand, MigrateUpArgs};
+use crate::migrate::{self, Connection, UpOptions};
+use crate::printer::Printer;
+use crate::workspace::Workspace;
+
+pub fn run(args: &MigrateArgs, directory: Option<&Path>, printer: &Printer) -> anyhow::Result<u8> {
+    let workspace = Workspace::find(directory)?;
+    let root = workspace.root.as_path();
+    match &args.command {
+        None => up(root, &args.up, printer),
+        Some(MigrateCommand::Up(up_args)) => up(root, up_args, printer),
+        Some(MigrateCommand::Status(status)) => {
+            let connection = Connection {
+                database_url: status.db.database_url.as_deref(),
+                connect_timeout: status.db.connect_timeout,
+            };
+            migrate::status(root, &connection, status.json, status.exit_code, printer)
+        }
+        Some(MigrateCommand::New { name }) => {
+            migrate::new(root, name, printer)?;
+            Ok(crate::error::exit::OK)
+        }
+    }
+}
+
+fn up(root: &Path, args: &MigrateUpArgs, printer: &Printer) -> anyhow::Result<u8> {
+    let connection =
+        Connection { database_url: args.db.database_url.as_deref(), connect_timeout: args.db.connect_timeout };
+    let opts = UpOptions {
+        dry_run: args.dry_run,
+        rehearse: args.rehearse,
+        include_all: args.include_all,
+        lock_timeout: args.lock_timeout,
+    };
+    migrate::up(root, &connection, &opts, printer)
+}

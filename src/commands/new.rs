@@ -1,0 +1,204 @@
+//! `dfworx new <dir>`: settings → plan → atomic apply → git → install → next steps.
+
+use std::path::{Path, PathBuf};
+
+use anyhow::Context as _;
+
+use crate::cli::NewArgs;
+use crate::error::{UserError, exit};
+use crate::manifest::{self, Manifest};
+use crate::names::{self, NameRole, UnitKind};
+use crate::plan::{Action, FileChange, Plan};
+use crate::printer::Printer;
+use crate::reconcile::{self, Reconciled, reconcile};
+use crate::render::random_secret;
+use crate::staging::{self, Interrupt};
+use crate::state::{self, State};
+use crate::templates::TemplateSet;
+use crate::{git, install, prompt};
+
+const DEFAULT_APP: &str = "web";
+const DEFAULT_SERVICE: &str = "auth-service";
+
+/// Everything `new` needs, resolved from flags and prompts.
+struct Settings {
+    target: PathBuf,
+    manifest: Manifest,
+    git: bool,
+    install: bool,
+}
+
+pub fn run(args: &NewArgs, printer: &Printer, interrupt: &Interrupt) -> anyhow::Result<u8> {
+    check_target(&args.dir, args.force)?;
+    let settings = resolve(args)?;
+    let templates = TemplateSet::embedded()?;
+    let plan = plan(&settings.target, &settings.manifest, &templates, jiff::Timestamp::now())?;
+
+    if args.dry_run {
+        plan.print(printer, true);
+        printer.note("Dry run: nothing was written.");
+        return Ok(exit::OK);
+    }
+    let conflicts: Vec<&str> = plan
+        .files
+        .iter()
+        .filter(|f| f.action.is_conflict() || (f.owner.is_none() && f.action == Action::Update))
+        .map(|f| f.path.as_str())
+        .collect();
+    if !conflicts.is_empty() {
+        return Err(UserError::new(format!(
+            "{} already holds files that differ from what dfworx would write:\n  {}",
+            settings.target.display(),
+            conflicts.join("\n  ")
+        ))
+        .hint("--force never overwrites a differing file; move those files away or choose an empty directory")
+        .into());
+    }
+
+    staging::apply(&settings.target, &plan, interrupt)?;
+    for file in plan.writes() {
+        printer.detail("Created", &file.path);
+    }
+    printer.status(
+        "Created",
+        &format!(
+            "workspace {} in {} ({} files)",
+            printer.bold(&settings.manifest.name),
+            settings.target.display(),
+            plan.count(Action::Create)
+        ),
+    );
+
+    if settings.git {
+        if git::inside_work_tree(settings.target.parent().unwrap_or(&settings.target)) {
+            printer.detail("Skipped", "git init (already inside a git work tree)");
+        } else {
+            git::init_and_commit(&settings.target, printer);
+        }
+    }
+    let installed = if settings.install {
+        install::run(&settings.target, printer)?;
+        true
+    } else {
+        false
+    };
+    next_steps(&settings, installed, printer);
+    Ok(exit::OK)
+}
+
+/// Refuse a target that is a file, or a non-empty directory without `--force`, before asking anything.
+fn check_target(dir: &Path, force: bool) -> anyhow::Result<()> {
+    if !staging::is_absent_or_empty_dir(dir)? && !force {
+        return Err(UserError::new(format!("{} already exists and is not empty", dir.display()))
+            .hint("choose a new directory, or pass --force to add the workspace's files to it (nothing is deleted or overwritten)")
+            .into());
+    }
+    Ok(())
+}
+
+fn resolve(args: &NewArgs) -> anyhow::Result<Settings> {
+    let target = absolute(&args.dir)?;
+    let dir_name = target.file_name().map(|n| n.to_string_lossy().into_owned()).unwrap_or_default();
+    let ask = prompt::allowed(args.yes);
+
+    let name = match &args.name {
+        Some(name) => name.clone(),
+        None if ask => prompt::name(NameRole::Workspace, "Workspace name (npm scope)", &names::suggest(&dir_name))?,
+        None => {
+            names::validate(NameRole::Workspace, &dir_name).map_err(|err| {
+                UserError::new(format!(
+                    "the directory name \"{dir_name}\" cannot be the workspace name: {}",
+                    err.message.split_once(": ").map_or(err.message.as_str(), |(_, why)| why)
+                ))
+                .hint(format!("pass a name explicitly, e.g. --name {}", names::suggest(&dir_name)))
+            })?;
+            dir_name
+        }
+    };
+    names::validate(NameRole::Workspace, &name)?;
+
+    let apps = unit_list(&args.apps, ask, UnitKind::App, "Apps to create", DEFAULT_APP)?;
+    let services = unit_list(&args.services, ask, UnitKind::Service, "Services to create", DEFAULT_SERVICE)?;
+    let manifest = Manifest::new(&name, &apps, &services);
+    manifest.check()?;
+
+    let install = if args.install {
+        true
+    } else if args.no_install || args.dry_run || !ask {
+        false
+    } else {
+        prompt::confirm("Install dependencies now (pnpm install, uv sync)?", true)?
+    };
+    Ok(Settings { target, manifest, git: !args.no_git, install })
+}
+
+fn unit_list(
+    given: &[String],
+    ask: bool,
+    kind: UnitKind,
+    question: &str,
+    default: &str,
+) -> anyhow::Result<Vec<String>> {
+    let list = if !given.is_empty() {
+        given.to_vec()
+    } else if ask {
+        prompt::names(NameRole::Unit(kind), question, default, kind == UnitKind::Service)?
+    } else {
+        vec![default.to_string()]
+    };
+    for name in &list {
+        names::validate(NameRole::Unit(kind), name)?;
+    }
+    Ok(list)
+}
+
+fn absolute(dir: &Path) -> anyhow::Result<PathBuf> {
+    if dir.as_os_str().is_empty() {
+        return Err(UserError::new("the target directory is empty")
+            .hint("pass a directory, e.g. `dfworx new acme`")
+            .into());
+    }
+    let cwd = std::env::current_dir().context("cannot read the current directory")?;
+    Ok(cwd.join(dir))
+}
+
+/// The plan for a new workspace: the reconcile engine against an empty state, plus the bookkeeping
+/// files. The manifest is saved last: it is what makes the directory a workspace.
+pub fn plan(root: &Path, manifest: &Manifest, templates: &TemplateSet, now: jiff::Timestamp) -> anyhow::Result<Plan> {
+    let Reconciled { mut plan, state } =
+        reconcile(root, manifest, templates, &State::default(), reconcile::Options::default(), now, &random_secret()?)?;
+    plan.files.push(bookkeeping(root, state::FILE_PATH, state.to_json()));
+    plan.files.push(bookkeeping(root, manifest::FILE_NAME, manifest.to_yaml()));
+    Ok(plan)
+}
+
+/// A file dfworx keeps for itself (state, manifest), classified against the disk.
+pub fn bookkeeping(root: &Path, path: &str, contents: String) -> FileChange {
+    let before = std::fs::read(root.join(path)).ok();
+    let contents = contents.into_bytes();
+    let action = match &before {
+        Some(existing) if *existing == contents => Action::Unchanged,
+        Some(_) => Action::Update,
+        None => Action::Create,
+    };
+    FileChange { path: path.to_string(), action, contents, before, executable: false, owner: None }
+}
+
+fn next_steps(settings: &Settings, installed: bool, printer: &Printer) {
+    let dir = std::env::current_dir()
+        .ok()
+        .and_then(|cwd| settings.target.strip_prefix(cwd).ok().map(Path::to_path_buf))
+        .unwrap_or_else(|| settings.target.clone());
+    let mut steps = vec![format!("cd {}", dir.display())];
+    if !installed {
+        steps.push("pnpm install && uv sync    # install the JS and Python dependencies".into());
+    }
+    steps.push("make install               # .env, PostgreSQL + Redis in Docker, migrations (see README.md)".into());
+    steps.push("make dev                   # every app and service with hot reload".into());
+    steps.push("make migrate               # apply supabase/migrations to DATABASE_URL (dfworx migrate)".into());
+    printer.note("");
+    printer.note(&printer.bold("Next steps:"));
+    for step in steps {
+        printer.note(&format!("  {step}"));
+    }
+}

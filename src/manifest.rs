@@ -1,0 +1,215 @@
+//! `dfworx.yaml`: what a workspace is made of. Every later command starts from it.
+
+use std::collections::BTreeMap;
+use std::path::{Path, PathBuf};
+
+use anyhow::Context as _;
+use serde::{Deserialize, Serialize};
+
+use crate::error::UserError;
+use crate::names::{self, NameRole, UnitKind};
+
+pub const FILE_NAME: &str = "dfworx.yaml";
+
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct Manifest {
+    /// The dfworx version that last rendered this workspace.
+    pub dfworx: String,
+    pub name: String,
+    #[serde(default)]
+    pub apps: Vec<PortedUnit>,
+    #[serde(default)]
+    pub services: Vec<PortedUnit>,
+    #[serde(default)]
+    pub packages: Vec<Package>,
+    #[serde(default)]
+    pub options: Options,
+    /// A directory of templates to render instead of the embedded ones, relative to the workspace
+    /// root (see `dfworx templates export`).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub templates: Option<PathBuf>,
+}
+
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct PortedUnit {
+    pub name: String,
+    /// Host port in development and in compose; recorded so adding a unit never moves another one.
+    pub port: u16,
+}
+
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize, Default, clap::ValueEnum)]
+#[serde(rename_all = "lowercase")]
+pub enum Lang {
+    #[default]
+    Ts,
+    Python,
+}
+
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct Package {
+    pub name: String,
+    #[serde(default)]
+    pub lang: Lang,
+}
+
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields, default)]
+pub struct Options {
+    /// Node.js major used in `.nvmrc`, `engines` and CI.
+    pub node: String,
+    /// Lowest Python the services support.
+    pub python: String,
+}
+
+impl Default for Options {
+    fn default() -> Self {
+        Self { node: "24".into(), python: "3.11".into() }
+    }
+}
+
+pub const FIRST_APP_PORT: u16 = 3000;
+pub const FIRST_SERVICE_PORT: u16 = 8000;
+
+impl Manifest {
+    pub fn new(name: &str, apps: &[String], services: &[String]) -> Self {
+        let ported = |names: &[String], first: u16| {
+            names.iter().zip(first..).map(|(name, port)| PortedUnit { name: name.clone(), port }).collect::<Vec<_>>()
+        };
+        Self {
+            dfworx: env!("CARGO_PKG_VERSION").to_string(),
+            name: name.to_string(),
+            apps: ported(apps, FIRST_APP_PORT),
+            services: ported(services, FIRST_SERVICE_PORT),
+            packages: Vec::new(),
+            options: Options::default(),
+            templates: None,
+        }
+    }
+
+    /// Reads and checks `dfworx.yaml` in `root`.
+    pub fn load(root: &Path) -> anyhow::Result<Self> {
+        let path = root.join(FILE_NAME);
+        let text = std::fs::read_to_string(&path).with_context(|| format!("cannot read {}", path.display()))?;
+        Self::parse(&text, &path)
+    }
+
+    pub fn parse(text: &str, path: &Path) -> anyhow::Result<Self> {
+        let manifest: Self = serde_saphyr::from_str(text).map_err(|err| {
+            UserError::new(format!("{} is not a valid dfworx manifest:\n{err}", path.display()))
+                .hint("fix the line shown above; `dfworx new --dry-run` shows a valid manifest")
+        })?;
+        manifest.check().map_err(|err| {
+            let hint = err.hint.clone().unwrap_or_default();
+            UserError::new(format!("{}: {}", path.display(), err.message)).hint(hint)
+        })?;
+        Ok(manifest)
+    }
+
+    /// Names valid, unique across every kind (they share compose and directory namespaces), ports free.
+    pub fn check(&self) -> Result<(), UserError> {
+        names::validate(NameRole::Workspace, &self.name)?;
+        let mut seen: BTreeMap<&str, UnitKind> = BTreeMap::new();
+        let mut ports: BTreeMap<u16, &str> = BTreeMap::new();
+        for (kind, name, port) in self.entries() {
+            names::validate(NameRole::Unit(kind), name)?;
+            if let Some(other) = seen.insert(name, kind) {
+                return Err(UserError::new(format!(
+                    "the name \"{name}\" is used by both {} and {} \"{name}\"",
+                    kind.noun(),
+                    other.noun()
+                ))
+                .hint("names share one namespace (directories, compose services); rename one of them"));
+            }
+            if let Some(port) = port
+                && let Some(other) = ports.insert(port, name)
+            {
+                return Err(UserError::new(format!("port {port} is given to both \"{other}\" and \"{name}\""))
+                    .hint("give each app and service its own port in dfworx.yaml"));
+            }
+        }
+        Ok(())
+    }
+
+    /// Every unit with its kind and port, in manifest order.
+    pub fn entries(&self) -> impl Iterator<Item = (UnitKind, &str, Option<u16>)> {
+        let apps = self.apps.iter().map(|u| (UnitKind::App, u.name.as_str(), Some(u.port)));
+        let services = self.services.iter().map(|u| (UnitKind::Service, u.name.as_str(), Some(u.port)));
+        let packages = self.packages.iter().map(|p| (UnitKind::Package, p.name.as_str(), None));
+        apps.chain(services).chain(packages)
+    }
+
+    /// The manifest as the user reads it: fixed key order, a header that says what it is for.
+    pub fn to_yaml(&self) -> String {
+        let mut out = String::from(
+            "# dfworx workspace manifest: what this workspace is made of.\n\
+             # `dfworx add` and `dfworx remove` edit it; you may too, then run `dfworx sync`.\n",
+        );
+        out.push_str(&format!("dfworx: {}\nname: {}\n", self.dfworx, self.name));
+        let ported = |out: &mut String, key: &str, units: &[PortedUnit]| {
+            if units.is_empty() {
+                out.push_str(&format!("{key}: []\n"));
+            } else {
+                out.push_str(&format!("{key}:\n"));
+                for unit in units {
+                    out.push_str(&format!("  - name: {}\n    port: {}\n", unit.name, unit.port));
+                }
+            }
+        };
+        ported(&mut out, "apps", &self.apps);
+        ported(&mut out, "services", &self.services);
+        if self.packages.is_empty() {
+            out.push_str("packages: []\n");
+        } else {
+            out.push_str("packages:\n");
+            for package in &self.packages {
+                let lang = match package.lang {
+                    Lang::Ts => "ts",
+                    Lang::Python => "python",
+                };
+                out.push_str(&format!("  - name: {}\n    lang: {lang}\n", package.name));
+            }
+        }
+        out.push_str(&format!("options:\n  node: \"{}\"\n  python: \"{}\"\n", self.options.node, self.options.python));
+        if let Some(templates) = &self.templates {
+            out.push_str(&format!("templates: {}\n", templates.display()));
+        }
+        out
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn the_written_manifest_reads_back_the_same() {
+        let manifest = Manifest::new("acme", &["web".into(), "admin".into()], &["auth-service".into()]);
+        let back = Manifest::parse(&manifest.to_yaml(), Path::new("dfworx.yaml")).unwrap();
+        assert_eq!(back, manifest);
+    }
+
+    #[test]
+    fn a_typo_in_a_key_is_reported_with_its_line() {
+        let text = "dfworx: 0.1.0\nname: acme\napss: []\n";
+        let err = Manifest::parse(text, Path::new("dfworx.yaml")).unwrap_err().to_string();
+        assert!(err.contains("apss"), "{err}");
+        assert!(err.contains('3'), "no line number in: {err}");
+    }
+
+    #[test]
+    fn the_same_name_twice_is_refused() {
+        let manifest = Manifest::new("acme", &["web".into()], &["web".into()]);
+        assert!(manifest.check().unwrap_err().message.contains("used by both"));
+    }
+
+    #[test]
+    fn the_example_manifest_in_the_repository_is_valid() {
+        let text = include_str!("../examples/acme.dfworx.yaml");
+        let manifest = Manifest::parse(text, Path::new("examples/acme.dfworx.yaml")).unwrap();
+        assert_eq!(manifest.apps.len(), 2);
+        assert_eq!(manifest.services[1].port, 8001);
+    }
+}

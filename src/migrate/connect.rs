@@ -1,0 +1,119 @@
+//! One dedicated connection per run, and the one-or-two-line errors for every way of not getting it.
+
+use std::str::FromStr as _;
+use std::time::Duration;
+
+use sqlx::postgres::PgConnectOptions;
+use sqlx::{Connection as _, PgConnection};
+
+use super::lock;
+use super::url::{Target, connection_error};
+use crate::printer::Printer;
+
+/// A connection, and whether it holds the migration lock (released again by [`Session::close`]).
+pub struct Session {
+    pub conn: PgConnection,
+    pub locked: bool,
+}
+
+impl Session {
+    pub async fn open(target: &Target, timeout: Duration, printer: &Printer) -> anyhow::Result<Self> {
+        if let Some(warning) = target.pooler_warning() {
+            printer.warn(&warning);
+        }
+        let shown = format!("{} (from {})", target.display(), target.source);
+        let scheme = target.url.split_once("://").map(|(s, _)| s.to_ascii_lowercase());
+        if !matches!(scheme.as_deref(), Some("postgres" | "postgresql")) {
+            return Err(connection_error(
+                format!("the database URL {shown} is not a postgresql:// URL"),
+                "expected postgresql://user@host:5432/database (a password goes after the user, separated by a colon)",
+            )
+            .into());
+        }
+        let mut options = PgConnectOptions::from_str(&target.url).map_err(|e| {
+            connection_error(
+                target.redactor.apply(&format!("the database URL {shown} is not valid: {}", plain(&e))),
+                "expected postgresql://user@host:5432/database (a password goes after the user, separated by a colon)",
+            )
+        })?;
+        if options.get_application_name().is_none() {
+            options = options.application_name("dfworx migrate");
+        }
+        printer.detail("Connecting", &shown);
+        let conn = match tokio::time::timeout(timeout, PgConnection::connect_with(&options)).await {
+            Ok(Ok(conn)) => conn,
+            Ok(Err(e)) => return Err(describe(&e, &shown, &options, target).into()),
+            Err(_) => {
+                return Err(connection_error(
+                    format!("cannot connect to {shown}: no answer within {}", lock::seconds(timeout)),
+                    "check the host and port, and that PostgreSQL accepts connections from this machine",
+                )
+                .into());
+            }
+        };
+        Ok(Self { conn, locked: false })
+    }
+
+    pub fn server_version(&self) -> u32 {
+        self.conn.server_version_num().unwrap_or(150_000)
+    }
+
+    /// Ends any open transaction, releases the lock, closes the connection. Runs on every path.
+    pub async fn close(mut self) {
+        if self.locked {
+            let _ = sqlx::raw_sql("ROLLBACK").execute(&mut self.conn).await;
+            let _ = lock::release(&mut self.conn).await;
+        }
+        let _ = self.conn.close().await;
+    }
+}
+
+/// sqlx's own text for an error, without its generic prefixes.
+fn plain(e: &sqlx::Error) -> String {
+    match e {
+        sqlx::Error::Configuration(inner) | sqlx::Error::Tls(inner) => inner.to_string(),
+        sqlx::Error::Database(db) => db.message().to_string(),
+        sqlx::Error::Io(io) => io.to_string(),
+        other => other.to_string(),
+    }
+}
+
+fn describe(e: &sqlx::Error, shown: &str, options: &PgConnectOptions, target: &Target) -> crate::error::UserError {
+    let user = options.get_username().to_string();
+    let database = options.get_database().unwrap_or(&user).to_string();
+    let (what, hint) = match e {
+        sqlx::Error::Io(io) => match io.kind() {
+            std::io::ErrorKind::ConnectionRefused => (
+                "connection refused".to_string(),
+                format!("is PostgreSQL running and listening on {}:{}?", options.get_host(), options.get_port()),
+            ),
+            _ if io.to_string().contains("lookup") || io.to_string().contains("resolve") => {
+                (format!("cannot resolve host {}", options.get_host()), "check the host name in the database URL".to_string())
+            }
+            _ => (io.to_string(), "check the host and port in the database URL".to_string()),
+        },
+        sqlx::Error::Database(db) => {
+            let code = db.code().map(std::borrow::Cow::into_owned).unwrap_or_default();
+            let hint = match code.as_str() {
+                "28P01" => format!("check the password for user {user} in the database URL"),
+                "28000" => "the server refused this user or client address (pg_hba.conf)".to_string(),
+                "3D000" => format!("create it first, e.g. `createdb {database}`, or fix the database name in the URL"),
+                "57P03" => "the server is starting up or shutting down; try again in a moment".to_string(),
+                "53300" => "the server has no free connection slots".to_string(),
+                _ => "check the database URL".to_string(),
+            };
+            (db.message().to_string(), hint)
+        }
+        sqlx::Error::Tls(inner) => (
+            format!("TLS failed: {inner}"),
+            "check sslmode in the database URL (e.g. ?sslmode=require for hosted Supabase, ?sslmode=disable for a local server without TLS)"
+                .to_string(),
+        ),
+        sqlx::Error::Protocol(inner) => (
+            format!("the server at {}:{} does not answer like PostgreSQL ({inner})", options.get_host(), options.get_port()),
+            "check the host and port in the database URL".to_string(),
+        ),
+        other => (plain(other), "check the database URL".to_string()),
+    };
+    connection_error(target.redactor.apply(&format!("cannot connect to {shown}: {what}")), target.redactor.apply(&hint))
+}

@@ -1,0 +1,241 @@
+//! The two ledger tables: the Supabase CLI's `supabase_migrations.schema_migrations` (written exactly as
+//! the CLI writes it) and dfworx's own `supabase_migrations.dfworx_migrations` beside it.
+//!
+//! Everything here goes over the simple-query protocol (no prepared statements), so values are inlined
+//! as escape-string literals rather than bound.
+
+use std::collections::BTreeMap;
+
+use sha2::Digest as _;
+use sqlx::{AssertSqlSafe, PgConnection, Row as _};
+
+use super::source::{self, Migration};
+use crate::error::UserError;
+
+/// The bookkeeping tables' DDL, run only when one of them is missing.
+pub const BOOKKEEPING_SQL: &str = include_str!("../../migrations/0001_ledger_tables.sql");
+
+/// One row of the Supabase CLI's ledger. `statements` is `None` when the row holds none (written by
+/// `supabase migration repair`, or for an empty file).
+#[derive(Clone, Debug)]
+pub struct LedgerRow {
+    pub version: String,
+    pub name: Option<String>,
+    pub statements: Option<Vec<String>>,
+}
+
+/// One row of dfworx's own table.
+#[derive(Clone, Debug)]
+pub struct DfworxRow {
+    pub checksum: String,
+    /// `applied` or `partial`.
+    pub state: String,
+    pub statements_done: usize,
+    pub statements_total: usize,
+    pub progress_checksum: Option<String>,
+    pub applied_at: Option<String>,
+    pub duration_ms: Option<i64>,
+}
+
+#[derive(Debug, Default)]
+pub struct Ledger {
+    pub has_ledger_table: bool,
+    pub has_dfworx_table: bool,
+    pub rows: BTreeMap<String, LedgerRow>,
+    pub dfworx: BTreeMap<String, DfworxRow>,
+}
+
+impl Ledger {
+    pub fn tables_exist(&self) -> bool {
+        self.has_ledger_table && self.has_dfworx_table
+    }
+}
+
+const READ_LEDGER: &str =
+    "SELECT 's', version, name, to_json(statements)::text FROM supabase_migrations.schema_migrations";
+const READ_DFWORX: &str = "SELECT 'd', version, checksum, state, statements_done::text, statements_total::text, progress_checksum, \
+     to_char(applied_at AT TIME ZONE 'UTC', 'YYYY-MM-DD\"T\"HH24:MI:SS\"Z\"'), duration_ms::text \
+     FROM supabase_migrations.dfworx_migrations";
+const PROBE: &str = "SELECT (to_regclass('supabase_migrations.schema_migrations') IS NOT NULL)::text, \
+     (to_regclass('supabase_migrations.dfworx_migrations') IS NOT NULL)::text";
+
+/// Reads both tables in one round trip when they exist (the common case); otherwise finds out which
+/// exist and reads those. Reads only: never creates anything.
+pub async fn read(conn: &mut PgConnection) -> anyhow::Result<Ledger> {
+    match read_tables(conn, true, true).await {
+        Ok(ledger) => Ok(ledger),
+        Err(e) if sqlstate(&e).as_deref() == Some("42P01") => {
+            let rows = sqlx::raw_sql(PROBE).fetch_all(&mut *conn).await.map_err(read_error)?;
+            let row = rows.first().ok_or_else(|| anyhow::anyhow!("the catalog probe returned no row"))?;
+            let has_ledger = row.try_get::<String, _>(0).map_err(read_error)? == "true";
+            let has_dfworx = row.try_get::<String, _>(1).map_err(read_error)? == "true";
+            read_tables(conn, has_ledger, has_dfworx).await.map_err(read_error)
+        }
+        Err(e) => Err(read_error(e)),
+    }
+}
+
+fn read_error(e: sqlx::Error) -> anyhow::Error {
+    if sqlstate(&e).as_deref() == Some("42703") {
+        return UserError::new(format!("supabase_migrations.schema_migrations lacks a column dfworx reads: {}", db_message(&e)))
+            .hint("it was created by an old Supabase CLI; `supabase migration list` upgrades it (adds the statements and name columns)")
+            .into();
+    }
+    super::db_error(e, "cannot read the migration ledger")
+}
+
+async fn read_tables(conn: &mut PgConnection, ledger: bool, dfworx: bool) -> Result<Ledger, sqlx::Error> {
+    let mut out = Ledger { has_ledger_table: ledger, has_dfworx_table: dfworx, ..Ledger::default() };
+    let sql = match (ledger, dfworx) {
+        (true, true) => format!("{READ_LEDGER};\n{READ_DFWORX}"),
+        (true, false) => READ_LEDGER.to_string(),
+        (false, true) => READ_DFWORX.to_string(),
+        (false, false) => return Ok(out),
+    };
+    for row in sqlx::raw_sql(AssertSqlSafe(sql)).fetch_all(&mut *conn).await? {
+        let tag: String = row.try_get(0)?;
+        let version: String = row.try_get(1)?;
+        if tag == "s" {
+            let json: Option<String> = row.try_get(3)?;
+            let statements = match json {
+                Some(json) => {
+                    let items: Option<Vec<Option<String>>> =
+                        serde_json::from_str(&json).map_err(|e| sqlx::Error::Decode(Box::new(e)))?;
+                    items
+                        .map(|v| v.into_iter().map(Option::unwrap_or_default).collect::<Vec<_>>())
+                        .filter(|v| !v.is_empty())
+                }
+                None => None,
+            };
+            out.rows.insert(version.clone(), LedgerRow { version, name: row.try_get(2)?, statements });
+        } else {
+            let number = |i: usize| -> Result<Option<i64>, sqlx::Error> {
+                Ok(row.try_get::<Option<String>, _>(i)?.and_then(|s| s.parse().ok()))
+            };
+            out.dfworx.insert(
+                version,
+                DfworxRow {
+                    checksum: row.try_get(2)?,
+                    state: row.try_get(3)?,
+                    statements_done: number(4)?.unwrap_or(0).try_into().unwrap_or(0),
+                    statements_total: number(5)?.unwrap_or(0).try_into().unwrap_or(0),
+                    progress_checksum: row.try_get(6)?,
+                    applied_at: row.try_get(7)?,
+                    duration_ms: number(8)?,
+                },
+            );
+        }
+    }
+    Ok(out)
+}
+
+/// The SQLSTATE of a database error.
+pub fn sqlstate(e: &sqlx::Error) -> Option<String> {
+    match e {
+        sqlx::Error::Database(db) => db.code().map(std::borrow::Cow::into_owned),
+        _ => None,
+    }
+}
+
+fn db_message(e: &sqlx::Error) -> String {
+    match e {
+        sqlx::Error::Database(db) => db.message().to_string(),
+        other => other.to_string(),
+    }
+}
+
+/// An escape-string literal: safe whatever `standard_conforming_strings` says.
+pub fn literal(s: &str) -> String {
+    let mut out = String::with_capacity(s.len() + 4);
+    out.push_str("E'");
+    for c in s.chars() {
+        match c {
+            '\'' => out.push_str("''"),
+            '\\' => out.push_str("\\\\"),
+            c => out.push(c),
+        }
+    }
+    out.push('\'');
+    out
+}
+
+/// `ARRAY[…]::text[]`, or NULL for no statements (the Supabase CLI stores a nil slice as NULL).
+fn text_array(items: &[&str]) -> String {
+    if items.is_empty() {
+        return "NULL::text[]".to_string();
+    }
+    let mut out = String::from("ARRAY[");
+    for (i, item) in items.iter().enumerate() {
+        if i > 0 {
+            out.push(',');
+        }
+        out.push_str(&literal(item));
+    }
+    out.push_str("]::text[]");
+    out
+}
+
+/// The Supabase CLI's ledger row for a file: version, name and its statements.
+pub fn insert_ledger_row(m: &Migration) -> String {
+    format!(
+        "INSERT INTO supabase_migrations.schema_migrations (version, name, statements) VALUES ({}, {}, {})",
+        literal(&m.version),
+        literal(&m.name),
+        text_array(&m.statement_texts())
+    )
+}
+
+/// How long a file took, as SQL: measured by the server inside a one-message batch (from the moment the
+/// message arrived to now), or by dfworx for files that ran statement by statement.
+pub enum Duration {
+    SinceMessage,
+    Millis(u128),
+}
+
+/// dfworx's row for a file: `applied`, or `partial` with its progress.
+pub fn upsert_dfworx_row(m: &Migration, done: usize, duration: &Duration) -> String {
+    let total = m.statements.len();
+    let state = if done >= total { "applied" } else { "partial" };
+    let progress = if done >= total { "NULL".to_string() } else { literal(&progress_checksum(m, done)) };
+    let duration = match duration {
+        Duration::SinceMessage => {
+            "(extract(epoch FROM clock_timestamp() - statement_timestamp()) * 1000)::bigint".to_string()
+        }
+        Duration::Millis(ms) => ms.to_string(),
+    };
+    format!(
+        "INSERT INTO supabase_migrations.dfworx_migrations \
+         (version, name, checksum, state, statements_done, statements_total, progress_checksum, applied_at, duration_ms, dfworx_version) \
+         VALUES ({}, {}, {}, '{state}', {done}, {total}, {progress}, now(), {duration}, {}) \
+         ON CONFLICT (version) DO UPDATE SET name = EXCLUDED.name, checksum = EXCLUDED.checksum, state = EXCLUDED.state, \
+         statements_done = EXCLUDED.statements_done, statements_total = EXCLUDED.statements_total, \
+         progress_checksum = EXCLUDED.progress_checksum, applied_at = EXCLUDED.applied_at, \
+         duration_ms = EXCLUDED.duration_ms, dfworx_version = EXCLUDED.dfworx_version",
+        literal(&m.version),
+        literal(&m.name),
+        literal(&m.checksum()),
+        literal(env!("CARGO_PKG_VERSION")),
+    )
+}
+
+/// SHA-256 of the first `done` statements (normalised), so a resumed file is known to start the same.
+pub fn progress_checksum(m: &Migration, done: usize) -> String {
+    let mut hasher = sha2::Sha256::new();
+    for s in m.statements.iter().take(done) {
+        hasher.update(source::normalize(&s.text).as_bytes());
+        hasher.update([0u8]);
+    }
+    source::hex(&hasher.finalize())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn literals_escape_quotes_and_backslashes() {
+        assert_eq!(literal(r"it's a \ path"), r"E'it''s a \\ path'");
+        assert_eq!(text_array(&[]), "NULL::text[]");
+        assert_eq!(text_array(&["a", "b'"]), "ARRAY[E'a',E'b''']::text[]");
+    }
+}

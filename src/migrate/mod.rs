@@ -1,0 +1,165 @@
+//! `dfworx migrate`: apply `supabase/migrations` to PostgreSQL on the Supabase CLI's own ledger, with a
+//! lock, drift detection and one transaction per file.
+//!
+//! - [`source`]: the files and their naming rules; [`split`]: the Supabase CLI's statement split;
+//!   [`classify`]: statements that cannot run in a transaction.
+//! - [`url`]: which database (and never printing its password); [`connect`]: the session.
+//! - [`ledger`]: the two ledger tables; [`lock`]: the advisory lock; [`status`] and [`diff`]: files
+//!   against the ledger; [`runner`]: applying.
+
+pub mod classify;
+pub mod connect;
+pub mod diff;
+pub mod ledger;
+pub mod lock;
+pub mod runner;
+pub mod source;
+pub mod split;
+pub mod status;
+pub mod url;
+
+use std::path::{Path, PathBuf};
+use std::time::Duration;
+
+use crate::error::exit;
+use crate::printer::Printer;
+
+pub use runner::UpOptions;
+
+/// Where to connect, as given on the command line.
+pub struct Connection<'a> {
+    pub database_url: Option<&'a str>,
+    pub connect_timeout: Duration,
+}
+
+fn runtime() -> anyhow::Result<tokio::runtime::Runtime> {
+    // One connection, one task: a current-thread runtime starts in microseconds.
+    Ok(tokio::runtime::Builder::new_current_thread().enable_all().build()?)
+}
+
+fn target(root: &Path, connection: &Connection<'_>) -> anyhow::Result<url::Target> {
+    url::Target::resolve(connection.database_url, std::env::var("DATABASE_URL").ok(), root)
+}
+
+/// `dfworx migrate [up]`.
+pub fn up(root: &Path, connection: &Connection<'_>, opts: &UpOptions, printer: &Printer) -> anyhow::Result<u8> {
+    let target = target(root, connection)?;
+    let migrations = source::load(root)?;
+    let result = runtime()?.block_on(async {
+        let mut session = connect::Session::open(&target, connection.connect_timeout, printer).await?;
+        let result = runner::up(&mut session, &migrations, opts, printer).await;
+        session.close().await;
+        result
+    });
+    redact(result, &target.redactor)
+}
+
+/// `dfworx migrate status`.
+pub fn status(
+    root: &Path,
+    connection: &Connection<'_>,
+    json: bool,
+    exit_code: bool,
+    printer: &Printer,
+) -> anyhow::Result<u8> {
+    let target = target(root, connection)?;
+    let migrations = source::load(root)?;
+    let result = runtime()?.block_on(async {
+        let mut session = connect::Session::open(&target, connection.connect_timeout, printer).await?;
+        let ledger = ledger::read(&mut session.conn).await;
+        session.close().await;
+        Ok::<_, anyhow::Error>(status::compute(&migrations, &ledger?))
+    });
+    let status = redact(result, &target.redactor)?;
+    if json {
+        let value = serde_json::json!({
+            "database": target.display(),
+            "migrations": status.entries,
+            "counts": {
+                "applied": status.count(status::State::Applied),
+                "pending": status.count(status::State::Pending),
+                "partial": status.count(status::State::Partial),
+                "drifted": status.count(status::State::Drifted),
+                "missing": status.count(status::State::Missing),
+            },
+        });
+        printer.data(&target.redactor.apply(&serde_json::to_string_pretty(&value)?));
+    } else {
+        printer.data(&status.table());
+        for e in &status.entries {
+            if let Some(diff) = &e.diff {
+                printer.data("");
+                printer.data(diff);
+            }
+        }
+        printer.note(&format!("{} ({})", status.summary(), target.display()));
+    }
+    let drifted = status.count(status::State::Drifted) + status.count(status::State::Missing) > 0;
+    let pending = !status.pending().is_empty();
+    Ok(if drifted {
+        exit::MIGRATE_DRIFT
+    } else if pending && exit_code {
+        exit::MIGRATE_PENDING
+    } else {
+        exit::OK
+    })
+}
+
+/// `dfworx migrate new <name>`: prints the new file's path on stdout.
+pub fn new(root: &Path, name: &str, printer: &Printer) -> anyhow::Result<PathBuf> {
+    let path = source::create(root, name, jiff::Timestamp::now())?;
+    let shown = path.strip_prefix(root).unwrap_or(&path).display().to_string();
+    printer.status("Created", &shown);
+    printer.data(&path.display().to_string());
+    Ok(path)
+}
+
+/// A database error where dfworx talks to the server for its own bookkeeping: the server's words and
+/// SQLSTATE (exit code for a failed migration), or a lost connection (exit code for connection problems).
+pub(crate) fn db_error(e: sqlx::Error, what: &str) -> anyhow::Error {
+    match &e {
+        sqlx::Error::Database(db) => crate::error::UserError {
+            message: format!("{what}: {} (SQLSTATE {})", db.message(), db.code().unwrap_or_default()),
+            hint: Some("check that the role in the database URL may use schema supabase_migrations".into()),
+            code: exit::MIGRATE_FAILED,
+        }
+        .into(),
+        _ => url::connection_error(
+            format!("{what}: {e}"),
+            "check that the database is reachable, then run `dfworx migrate` again",
+        )
+        .into(),
+    }
+}
+
+/// The last line of defence for secrets: every message of a failed run, redacted again, with its exit
+/// code and hint kept.
+fn redact<T>(result: anyhow::Result<T>, redactor: &url::Redactor) -> anyhow::Result<T> {
+    let err = match result {
+        Ok(value) => return Ok(value),
+        Err(err) => err,
+    };
+    let mut code = None;
+    let mut hint = None;
+    for cause in err.chain() {
+        if let Some(user) = cause.downcast_ref::<crate::error::UserError>() {
+            code.get_or_insert(user.code);
+            if hint.is_none() {
+                hint.clone_from(&user.hint);
+            }
+        }
+    }
+    let mut messages: Vec<String> = err.chain().map(|c| redactor.apply(&c.to_string())).collect();
+    let head = messages.remove(0);
+    let rest = messages.join("\n");
+    let hint = hint.map(|h| redactor.apply(&h));
+    let inner = match code {
+        Some(code) => crate::error::UserError { message: rest, hint, code },
+        None => crate::error::UserError { message: rest, hint, code: exit::UNEXPECTED },
+    };
+    if inner.message.is_empty() {
+        Err(crate::error::UserError { message: head, ..inner }.into())
+    } else {
+        Err(anyhow::Error::new(inner).context(head))
+    }
+}

@@ -1,0 +1,503 @@
+//! Applying migrations: the sequence of `dfworx migrate up`.
+//!
+//! read the ledger → check it against the files → (nothing to do: stop here, no lock taken) → take the
+//! lock → create the ledger tables if missing → read the ledger again (another run may have moved it) →
+//! check again → apply each pending file → release the lock (on every path, see `Session::close`).
+//!
+//! A file normally goes to the server as ONE simple-query message: `BEGIN; <file>; <ledger rows>; COMMIT;`.
+//! One round trip and one WAL flush per file, and the ledger rows commit with the file or not at all.
+//! Counting the CommandComplete messages that came back before an error tells which statement failed
+//! (PostgreSQL parses the whole message first, so a syntax error anywhere fails before anything ran, and
+//! its position then points into the message).
+
+use std::pin::Pin;
+use std::time::{Duration, Instant};
+
+use futures_core::Stream;
+use sqlx::postgres::{PgDatabaseError, PgErrorPosition};
+use sqlx::{AssertSqlSafe, Either, Executor as _, PgConnection};
+
+use super::classify::{self, Kind};
+use super::connect::Session;
+use super::ledger::{self, Ledger};
+use super::source::Migration;
+use super::split::{is_executable, line_of};
+use super::status::{self, State, plural};
+use super::{lock, url};
+use crate::error::{UserError, exit};
+use crate::printer::Printer;
+
+pub struct UpOptions {
+    pub dry_run: bool,
+    pub rehearse: bool,
+    pub include_all: bool,
+    pub lock_timeout: Duration,
+}
+
+/// How one pending file will run.
+struct FilePlan<'a> {
+    m: &'a Migration,
+    /// Why it runs statement by statement, if it does.
+    no_transaction: Option<String>,
+    /// Statements already done by an earlier, interrupted run.
+    resume: usize,
+}
+
+impl FilePlan<'_> {
+    fn describe(&self) -> String {
+        match &self.no_transaction {
+            None => "in one transaction".to_string(),
+            Some(why) if self.resume > 0 => {
+                format!(
+                    "statement by statement ({why}), resuming at statement {} of {}",
+                    self.resume + 1,
+                    self.m.statements.len()
+                )
+            }
+            Some(why) => format!("statement by statement ({why})"),
+        }
+    }
+}
+
+pub async fn up(
+    session: &mut Session,
+    migrations: &[Migration],
+    opts: &UpOptions,
+    printer: &Printer,
+) -> anyhow::Result<u8> {
+    let started = Instant::now();
+    let before = ledger::read(&mut session.conn).await?;
+    let status = status::compute(migrations, &before);
+    status.check(opts.include_all, printer)?;
+    if status.pending().is_empty() {
+        printer.status(
+            "Up to date",
+            &format!("{} applied", plural(status.count(State::Applied), "migration", "migrations")),
+        );
+        return Ok(exit::OK);
+    }
+    let server = session.server_version();
+    let plans = plan(migrations, &status, &before, server)?;
+    if opts.dry_run {
+        for p in &plans {
+            printer.data(&format!("{}  {}", p.m.file_name, p.describe()));
+        }
+        printer.note(&format!(
+            "Dry run: {} would be applied; nothing was changed.",
+            plural(plans.len(), "migration", "migrations")
+        ));
+        return Ok(exit::OK);
+    }
+
+    lock::acquire(&mut session.conn, opts.lock_timeout, printer).await?;
+    session.locked = true;
+    let mut after = ledger::read(&mut session.conn).await?;
+    if !after.tables_exist() && !opts.rehearse {
+        sqlx::raw_sql(ledger::BOOKKEEPING_SQL)
+            .execute(&mut session.conn)
+            .await
+            .map_err(|e| bookkeeping_error(e, "cannot create the ledger tables in schema supabase_migrations"))?;
+        after = ledger::read(&mut session.conn).await?;
+    }
+    let status = status::compute(migrations, &after);
+    status.check(opts.include_all, printer)?;
+    let plans = plan(migrations, &status, &after, server)?;
+    if plans.is_empty() {
+        // Another run applied them while this one waited for the lock.
+        printer.status(
+            "Up to date",
+            &format!("{} applied", plural(status.count(State::Applied), "migration", "migrations")),
+        );
+        return Ok(exit::OK);
+    }
+    if opts.rehearse {
+        return rehearse(&mut session.conn, &plans, &after, printer).await;
+    }
+    for p in &plans {
+        let t = Instant::now();
+        match &p.no_transaction {
+            None => apply_in_transaction(&mut session.conn, p.m).await?,
+            Some(_) => apply_statementwise(&mut session.conn, p, server, printer).await?,
+        }
+        let how = if p.no_transaction.is_some() { ", no transaction" } else { "" };
+        printer.status("Applied", &format!("{} ({} ms{how})", p.m.file_name, t.elapsed().as_millis()));
+    }
+    printer.status(
+        "Finished",
+        &format!(
+            "{} in {} ms",
+            plural(plans.len(), "migration applied", "migrations applied"),
+            started.elapsed().as_millis()
+        ),
+    );
+    Ok(exit::OK)
+}
+
+fn plan<'a>(
+    migrations: &'a [Migration],
+    status: &status::Status,
+    ledger: &Ledger,
+    server: u32,
+) -> anyhow::Result<Vec<FilePlan<'a>>> {
+    let mut plans = Vec::new();
+    for entry in status.pending() {
+        let Some(m) = entry.index.map(|i| &migrations[i]) else { continue };
+        let mut no_transaction =
+            classify::has_no_transaction_header(&m.text).then(|| "marked -- dfworx:no-transaction".to_string());
+        for s in &m.statements {
+            match classify::classify(&s.text, server) {
+                Kind::TransactionControl => {
+                    let line = line_of(&m.text, s.offset + (s.text.len() - super::split::skip_blank(&s.text).len()));
+                    let words = super::split::leading_words(&s.text, 2).join(" ").to_uppercase();
+                    return Err(UserError::new(format!(
+                        "{} line {line}: {words} — dfworx runs every migration in a transaction of its own",
+                        m.file_name
+                    ))
+                    .hint(format!(
+                        "remove the transaction statements from the file; for statements that cannot run in a transaction, dfworx switches to statement-by-statement execution by itself (or put `{}` at the top)",
+                        classify::NO_TRANSACTION_HEADER
+                    ))
+                    .into());
+                }
+                Kind::NoTransaction(what) if no_transaction.is_none() => {
+                    no_transaction = Some(format!("{what} at line {}", statement_line(m, s)));
+                }
+                _ => {}
+            }
+        }
+        let mut resume = 0;
+        if entry.state == State::Partial
+            && let Some(row) = ledger.dfworx.get(&m.version)
+        {
+            let done = row.statements_done.min(m.statements.len());
+            if row.progress_checksum.as_deref() != Some(ledger::progress_checksum(m, done).as_str()) {
+                return Err(UserError {
+                    message: format!(
+                        "{} was partly applied ({done} of {} statements) and those first {done} statements changed since",
+                        m.file_name, row.statements_total
+                    ),
+                    hint: Some(format!(
+                        "restore the file as it was; if you undid the partial changes by hand, forget the progress with DELETE FROM supabase_migrations.dfworx_migrations WHERE version = '{}'",
+                        m.version
+                    )),
+                    code: exit::MIGRATE_DRIFT,
+                }
+                .into());
+            }
+            resume = done;
+            no_transaction.get_or_insert_with(|| "resuming an interrupted run".to_string());
+        }
+        plans.push(FilePlan { m, no_transaction, resume });
+    }
+    Ok(plans)
+}
+
+/// Line of a statement's first word (past the comments in front of it).
+fn statement_line(m: &Migration, s: &super::split::Statement) -> usize {
+    line_of(&m.text, s.offset + (s.text.len() - super::split::skip_blank(&s.text).len()))
+}
+
+/// Where the file's text sits in what was sent, to map PostgreSQL's error position back to the file.
+struct Sent<'a> {
+    /// Characters dfworx put in front of the file's text in the message.
+    prefix_chars: usize,
+    /// The file text that was sent, and the byte offset in the file where it starts.
+    text: &'a str,
+    start: usize,
+    /// CommandCompletes that precede the file's first statement (the BEGIN).
+    leading_commands: usize,
+}
+
+struct BatchError {
+    completed: usize,
+    error: sqlx::Error,
+}
+
+/// Sends one simple-query message and counts the statements that completed.
+async fn run_batch(conn: &mut PgConnection, sql: String) -> Result<usize, BatchError> {
+    let mut stream = conn.fetch_many(sqlx::raw_sql(AssertSqlSafe(sql)));
+    let mut completed = 0;
+    loop {
+        match std::future::poll_fn(|cx| Pin::new(&mut stream).poll_next(cx)).await {
+            None => return Ok(completed),
+            Some(Ok(Either::Left(_))) => completed += 1,
+            Some(Ok(Either::Right(_))) => {}
+            Some(Err(error)) => return Err(BatchError { completed, error }),
+        }
+    }
+}
+
+async fn rollback(conn: &mut PgConnection) {
+    let _ = sqlx::raw_sql("ROLLBACK").execute(&mut *conn).await;
+}
+
+async fn apply_in_transaction(conn: &mut PgConnection, m: &Migration) -> anyhow::Result<()> {
+    let sql = format!(
+        "BEGIN;\n{}\n;\n{};\n{};\nCOMMIT;",
+        m.executable_text(),
+        ledger::insert_ledger_row(m),
+        ledger::upsert_dfworx_row(m, m.statements.len(), &ledger::Duration::SinceMessage)
+    );
+    if let Err(e) = run_batch(conn, sql).await {
+        rollback(conn).await;
+        let sent = Sent {
+            prefix_chars: "BEGIN;\n".len(),
+            text: m.executable_text(),
+            start: m.text.len() - m.executable_text().len(),
+            leading_commands: 1,
+        };
+        return Err(failure(m, &sent, e, Mode::Transaction));
+    }
+    Ok(())
+}
+
+async fn apply_statementwise(
+    conn: &mut PgConnection,
+    p: &FilePlan<'_>,
+    server: u32,
+    printer: &Printer,
+) -> anyhow::Result<()> {
+    let m = p.m;
+    let started = Instant::now();
+    let total = m.statements.len();
+    for i in p.resume..total {
+        let s = &m.statements[i];
+        if !is_executable(&s.text) {
+            continue;
+        }
+        let text = s.text.strip_prefix('\u{feff}').unwrap_or(&s.text);
+        let start = s.offset + (s.text.len() - text.len());
+        let progress = ledger::upsert_dfworx_row(m, i + 1, &ledger::Duration::Millis(started.elapsed().as_millis()));
+        let mode = Mode::Statementwise { done: i };
+        if let Kind::NoTransaction(_) = classify::classify(text, server) {
+            // Alone in its message: PostgreSQL refuses these inside a multi-statement string too.
+            if let Err(e) = run_batch(conn, text.to_string()).await {
+                return Err(failure(m, &Sent { prefix_chars: 0, text, start, leading_commands: 0 }, e, mode));
+            }
+            run_batch(conn, progress).await.map_err(|e| {
+                bookkeeping_error(e.error, &format!("{} statement {} ran, but recording it failed", m.file_name, i + 1))
+            })?;
+        } else if let Err(e) = run_batch(conn, format!("BEGIN;\n{text}\n;\n{progress};\nCOMMIT;")).await {
+            rollback(conn).await;
+            return Err(failure(
+                m,
+                &Sent { prefix_chars: "BEGIN;\n".len(), text, start, leading_commands: 1 },
+                e,
+                mode,
+            ));
+        }
+        printer.detail("Ran", &format!("{} statement {}/{total} (line {})", m.file_name, i + 1, statement_line(m, s)));
+    }
+    let finish = format!(
+        "BEGIN;\n{};\n{};\nCOMMIT;",
+        ledger::insert_ledger_row(m),
+        ledger::upsert_dfworx_row(m, total, &ledger::Duration::Millis(started.elapsed().as_millis()))
+    );
+    if let Err(e) = run_batch(conn, finish).await {
+        rollback(conn).await;
+        return Err(bookkeeping_error(
+            e.error,
+            &format!("every statement of {} ran, but recording it as applied failed", m.file_name),
+        ));
+    }
+    Ok(())
+}
+
+async fn rehearse(
+    conn: &mut PgConnection,
+    plans: &[FilePlan<'_>],
+    ledger: &Ledger,
+    printer: &Printer,
+) -> anyhow::Result<u8> {
+    run_batch(conn, "BEGIN".to_string()).await.map_err(|e| bookkeeping_error(e.error, "cannot start the rehearsal"))?;
+    if !ledger.tables_exist()
+        && let Err(e) = run_batch(conn, ledger::BOOKKEEPING_SQL.to_string()).await
+    {
+        rollback(conn).await;
+        return Err(bookkeeping_error(e.error, "cannot create the ledger tables in schema supabase_migrations"));
+    }
+    let mut rehearsed = 0;
+    for p in plans {
+        if p.no_transaction.is_some() {
+            printer.warn(&format!(
+                "{} not rehearsed: it runs statement by statement ({})",
+                p.m.file_name,
+                p.describe()
+            ));
+            continue;
+        }
+        let m = p.m;
+        let sql = format!(
+            "{}\n;\n{};\n{};",
+            m.executable_text(),
+            ledger::insert_ledger_row(m),
+            ledger::upsert_dfworx_row(m, m.statements.len(), &ledger::Duration::SinceMessage)
+        );
+        if let Err(e) = run_batch(conn, sql).await {
+            rollback(conn).await;
+            let sent = Sent {
+                prefix_chars: 0,
+                text: m.executable_text(),
+                start: m.text.len() - m.executable_text().len(),
+                leading_commands: 0,
+            };
+            return Err(failure(m, &sent, e, Mode::Rehearsal));
+        }
+        rehearsed += 1;
+        printer.status("Rehearsed", &m.file_name);
+    }
+    rollback(conn).await;
+    printer.status(
+        "Finished",
+        &format!(
+            "rehearsal: {} would apply; rolled back, nothing was changed",
+            plural(rehearsed, "migration", "migrations")
+        ),
+    );
+    Ok(exit::OK)
+}
+
+#[derive(Clone, Copy)]
+enum Mode {
+    Transaction,
+    /// Statement by statement; `done` statements of the file are applied and recorded.
+    Statementwise {
+        done: usize,
+    },
+    Rehearsal,
+}
+
+fn bookkeeping_error(e: sqlx::Error, what: &str) -> anyhow::Error {
+    match &e {
+        sqlx::Error::Database(db) => UserError {
+            message: format!("{what}: {} (SQLSTATE {})", db.message(), db.code().unwrap_or_default()),
+            hint: Some(
+                "the role in the database URL needs to create and write tables in schema supabase_migrations".into(),
+            ),
+            code: exit::MIGRATE_FAILED,
+        }
+        .into(),
+        other => lost_connection(other, what),
+    }
+}
+
+fn lost_connection(e: &sqlx::Error, what: &str) -> anyhow::Error {
+    url::connection_error(
+        format!("{what}: lost the connection to the database ({e})"),
+        "run `dfworx migrate status` to see what was applied, then `dfworx migrate` again",
+    )
+    .into()
+}
+
+/// The report for a statement that failed: file, statement and line, SQLSTATE, message, detail, hint.
+fn failure(m: &Migration, sent: &Sent<'_>, e: BatchError, mode: Mode) -> anyhow::Error {
+    let Some(db) = e.error.as_database_error().and_then(|d| d.try_downcast_ref::<PgDatabaseError>()) else {
+        return lost_connection(&e.error, &format!("while applying {}", m.file_name));
+    };
+    // Where in the file: PostgreSQL's position when it gave one, else the statement reached.
+    let position = match db.position() {
+        Some(PgErrorPosition::Original(p)) => {
+            let chars = p.checked_sub(1 + sent.prefix_chars);
+            chars.and_then(|c| sent.text.char_indices().nth(c)).map(|(b, _)| sent.start + b)
+        }
+        _ => None,
+    };
+    let statement_index = match position {
+        Some(at) => m.statements.iter().rposition(|s| s.offset <= at),
+        None => match mode {
+            Mode::Statementwise { done } => Some(done),
+            _ => {
+                let executable: Vec<usize> =
+                    (0..m.statements.len()).filter(|&i| is_executable(&m.statements[i].text)).collect();
+                e.completed.checked_sub(sent.leading_commands).and_then(|k| executable.get(k).copied())
+            }
+        },
+    };
+    let verb = if matches!(mode, Mode::Rehearsal) { "would fail" } else { "failed" };
+    let head = match statement_index {
+        Some(i) => {
+            let line = position.map_or_else(|| statement_line(m, &m.statements[i]), |at| line_of(&m.text, at));
+            format!("{} {verb} at statement {} (line {line}): {}", m.file_name, i + 1, db.message())
+        }
+        None => format!("{} {verb}: {}", m.file_name, db.message()),
+    };
+    let mut details = vec![format!("SQLSTATE {}", db.code())];
+    if let Some(detail) = db.detail() {
+        details.push(format!("detail: {detail}"));
+    }
+    if let Some(hint) = db.hint() {
+        details.push(format!("PostgreSQL's hint: {hint}"));
+    }
+    if let Some(context) = db.r#where() {
+        details.push(format!("where: {}", context.lines().next().unwrap_or_default()));
+    }
+    if let Some(i) = statement_index {
+        details.push(String::new());
+        details.extend(excerpt(m, &m.statements[i], position));
+    }
+    let mut hint = match mode {
+        Mode::Transaction => {
+            format!(
+                "nothing of {} was applied: it ran in one transaction, rolled back with its ledger row; fix it and run `dfworx migrate` again",
+                m.file_name
+            )
+        }
+        Mode::Statementwise { done } => format!(
+            "{} runs statement by statement: {} applied and recorded, and `dfworx migrate` resumes at statement {} once it is fixed (edit only that statement and the ones after it)",
+            m.file_name,
+            plural(done, "statement is", "statements are"),
+            done + 1
+        ),
+        Mode::Rehearsal => "nothing was changed: the rehearsal ran in one transaction and rolled back".to_string(),
+    };
+    match db.code() {
+        "55P04" => hint.push_str(
+            "; a new enum value cannot be used in the transaction that added it: move its use to a later migration",
+        ),
+        "25001" => hint.push_str(&format!(
+            "; this statement cannot run inside a transaction: put `{}` at the top of the file",
+            classify::NO_TRANSACTION_HEADER
+        )),
+        _ => {}
+    }
+    if let (Mode::Statementwise { .. }, Some(i)) = (mode, statement_index)
+        && let Kind::NoTransaction(what) = classify::classify(&m.statements[i].text, 0)
+        && what.contains("INDEX CONCURRENTLY")
+    {
+        hint.push_str(
+            "; a failed CREATE INDEX CONCURRENTLY can leave an invalid index behind: drop it before running again",
+        );
+    }
+    anyhow::Error::new(UserError { message: details.join("\n"), hint: Some(hint), code: exit::MIGRATE_FAILED })
+        .context(head)
+}
+
+/// The failing statement's lines with their numbers, a caret under the error position if known.
+fn excerpt(m: &Migration, s: &super::split::Statement, position: Option<usize>) -> Vec<String> {
+    const MAX_LINES: usize = 12;
+    let first = statement_line(m, s);
+    let last = line_of(&m.text, s.offset + s.text.len());
+    let error_line = position.map(|at| line_of(&m.text, at));
+    let width = last.to_string().len();
+    let mut out = Vec::new();
+    let lines: Vec<&str> = m.text.lines().collect();
+    let (from, to) = match error_line {
+        Some(l) if l >= first + MAX_LINES => (l + 1 - MAX_LINES / 2, (l + MAX_LINES / 2).min(last)),
+        _ => (first, last.min(first + MAX_LINES - 1)),
+    };
+    for n in from..=to {
+        let text = lines.get(n - 1).copied().unwrap_or_default().trim_end_matches('\r');
+        out.push(format!("{n:>width$} | {text}"));
+        if Some(n) == error_line
+            && let Some(at) = position
+        {
+            let line_start = m.text[..at].rfind('\n').map_or(0, |i| i + 1);
+            let column = m.text[line_start..at].chars().count();
+            out.push(format!("{:>width$} | {}^", "", " ".repeat(column)));
+        }
+    }
+    if to < last {
+        out.push(format!("{:>width$} | …", ""));
+    }
+    out
+}

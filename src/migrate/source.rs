@@ -1,0 +1,237 @@
+//! The migration files: `supabase/migrations/<version>_<name>.sql`, version = digits, ordered by
+//! numeric value. Anything else ending in `.sql` is an error, never silently skipped.
+
+use std::borrow::Cow;
+use std::cmp::Ordering;
+use std::path::{Path, PathBuf};
+
+use anyhow::Context as _;
+use sha2::Digest as _;
+
+use super::split::{self, Statement};
+use crate::error::UserError;
+
+/// Where the migrations live, relative to the workspace root (the Supabase CLI's layout).
+pub const DIR: &str = "supabase/migrations";
+
+#[derive(Clone, Debug)]
+pub struct Migration {
+    pub version: String,
+    pub name: String,
+    pub file_name: String,
+    /// The file's text as read (a BOM and CRLF line ends are kept: the ledger stores them verbatim).
+    pub text: String,
+    /// The Supabase CLI's split of `text`.
+    pub statements: Vec<Statement>,
+}
+
+impl Migration {
+    pub fn from_text(file_name: &str, text: String) -> Option<Self> {
+        let (version, name) = parse_file_name(file_name)?;
+        let statements = split::split(&text);
+        Some(Self {
+            version: version.to_string(),
+            name: name.to_string(),
+            file_name: file_name.to_string(),
+            text,
+            statements,
+        })
+    }
+
+    /// The statement texts, as the ledger stores them.
+    pub fn statement_texts(&self) -> Vec<&str> {
+        self.statements.iter().map(|s| s.text.as_str()).collect()
+    }
+
+    /// SHA-256 of the file with a BOM and CRLF line ends normalised away.
+    pub fn checksum(&self) -> String {
+        hex(&sha2::Sha256::digest(normalize(&self.text).as_bytes()))
+    }
+
+    /// What PostgreSQL is sent: the file without a BOM (which PostgreSQL would take for part of a word).
+    pub fn executable_text(&self) -> &str {
+        self.text.strip_prefix('\u{feff}').unwrap_or(&self.text)
+    }
+}
+
+pub fn hex(bytes: &[u8]) -> String {
+    use std::fmt::Write as _;
+    bytes.iter().fold(String::with_capacity(bytes.len() * 2), |mut s, b| {
+        let _ = write!(s, "{b:02x}");
+        s
+    })
+}
+
+/// Text compared for drift: a leading BOM dropped, CRLF read as LF.
+pub fn normalize(text: &str) -> Cow<'_, str> {
+    let text = text.strip_prefix('\u{feff}').unwrap_or(text);
+    if text.contains("\r\n") { Cow::Owned(text.replace("\r\n", "\n")) } else { Cow::Borrowed(text) }
+}
+
+/// `<digits>_<anything>.sql` → (version, name), the Supabase CLI's pattern.
+pub fn parse_file_name(file_name: &str) -> Option<(&str, &str)> {
+    let stem = file_name.strip_suffix(".sql")?;
+    let (version, name) = stem.split_once('_')?;
+    (!version.is_empty() && version.bytes().all(|b| b.is_ascii_digit())).then_some((version, name))
+}
+
+/// Orders version strings by numeric value, however long (leading zeros don't count).
+pub fn compare_versions(a: &str, b: &str) -> Ordering {
+    let a = a.trim_start_matches('0');
+    let b = b.trim_start_matches('0');
+    a.len().cmp(&b.len()).then_with(|| a.cmp(b))
+}
+
+/// Every migration in `<root>/supabase/migrations`, in version order.
+pub fn load(root: &Path) -> anyhow::Result<Vec<Migration>> {
+    let dir = root.join(DIR);
+    let entries = match std::fs::read_dir(&dir) {
+        Ok(entries) => entries,
+        Err(e) if e.kind() == std::io::ErrorKind::NotFound => {
+            return Err(UserError::new(format!("{DIR}/ does not exist in {}", root.display()))
+                .hint("create a first migration with `dfworx migrate new <name>`")
+                .into());
+        }
+        Err(e) => return Err(anyhow::Error::new(e).context(format!("cannot read {}", dir.display()))),
+    };
+    let mut migrations = Vec::new();
+    for entry in entries {
+        let entry = entry.with_context(|| format!("cannot read {}", dir.display()))?;
+        let file_name = entry.file_name().to_string_lossy().into_owned();
+        let path = entry.path();
+        if !file_name.to_ascii_lowercase().ends_with(".sql") || path.is_dir() {
+            continue;
+        }
+        if parse_file_name(&file_name).is_none() {
+            return Err(UserError::new(format!("{DIR}/{file_name} is not named <version>_<name>.sql (version: digits only, e.g. 20240101120000_create_users.sql)"))
+                .hint("rename it to match, or move it out of supabase/migrations (dfworx never skips a .sql file there)")
+                .into());
+        }
+        let bytes = std::fs::read(&path).with_context(|| format!("cannot read {}", path.display()))?;
+        let text = String::from_utf8(bytes).map_err(|_| {
+            UserError::new(format!("{DIR}/{file_name} is not valid UTF-8")).hint("save the file as UTF-8")
+        })?;
+        migrations.extend(Migration::from_text(&file_name, text));
+    }
+    migrations.sort_by(|a, b| compare_versions(&a.version, &b.version).then_with(|| a.version.cmp(&b.version)));
+    for pair in migrations.windows(2) {
+        if compare_versions(&pair[0].version, &pair[1].version) == Ordering::Equal {
+            return Err(UserError::new(format!(
+                "{DIR}/{} and {DIR}/{} have the same version",
+                pair[0].file_name, pair[1].file_name
+            ))
+            .hint("give one of them a later version (`dfworx migrate new <name>` picks one)")
+            .into());
+        }
+    }
+    Ok(migrations)
+}
+
+/// Checks a name for `migrate new`: lowercase letters, digits and underscores.
+pub fn validate_name(name: &str) -> Result<(), UserError> {
+    let ok = !name.is_empty()
+        && name.len() <= 100
+        && name.bytes().all(|b| b.is_ascii_lowercase() || b.is_ascii_digit() || b == b'_')
+        && !name.starts_with('_')
+        && !name.ends_with('_');
+    if ok {
+        return Ok(());
+    }
+    let suggestion = heck::ToSnakeCase::to_snake_case(name)
+        .chars()
+        .filter(|c| c.is_ascii_alphanumeric() || *c == '_')
+        .collect::<String>()
+        .to_ascii_lowercase();
+    let bad = name.chars().find(|c| !(c.is_ascii_lowercase() || c.is_ascii_digit() || *c == '_'));
+    let what = match bad {
+        _ if name.is_empty() => "is empty".to_string(),
+        Some(c) => format!("contains {c:?}"),
+        None if name.len() > 100 => "is longer than 100 characters".to_string(),
+        None => "starts or ends with an underscore".to_string(),
+    };
+    let hint = if suggestion.is_empty() || suggestion == name || name.len() > 100 {
+        "use lowercase letters, digits and underscores, e.g. `add_users_table`".to_string()
+    } else {
+        format!("use lowercase letters, digits and underscores, e.g. `{}`", suggestion.trim_matches('_'))
+    };
+    Err(UserError::new(format!("migration name {name:?} {what}")).hint(hint))
+}
+
+/// Creates `supabase/migrations/<UTC timestamp>_<name>.sql`; the version is never older than (nor
+/// equal to) the newest existing one, so the new file always sorts last.
+pub fn create(root: &Path, name: &str, now: jiff::Timestamp) -> anyhow::Result<PathBuf> {
+    validate_name(name)?;
+    let dir = root.join(DIR);
+    let existing = if dir.exists() { load(root)? } else { Vec::new() };
+    let mut version = now.strftime("%Y%m%d%H%M%S").to_string();
+    if let Some(newest) = existing.last()
+        && compare_versions(&version, &newest.version) != Ordering::Greater
+    {
+        version = increment(&newest.version);
+    }
+    std::fs::create_dir_all(&dir).with_context(|| format!("cannot create {}", dir.display()))?;
+    let path = dir.join(format!("{version}_{name}.sql"));
+    let body = format!(
+        "-- {name}\n--\n-- Runs in one transaction with its ledger row. For CREATE INDEX CONCURRENTLY and other\n-- statements that cannot run in a transaction, dfworx switches to statement-by-statement\n-- execution by itself (or put `{}` on the first line).\n\n",
+        super::classify::NO_TRANSACTION_HEADER
+    );
+    let mut file = std::fs::OpenOptions::new()
+        .write(true)
+        .create_new(true)
+        .open(&path)
+        .with_context(|| format!("cannot create {}", path.display()))?;
+    std::io::Write::write_all(&mut file, body.as_bytes())
+        .with_context(|| format!("cannot write {}", path.display()))?;
+    Ok(path)
+}
+
+/// Decimal `version + 1`, keeping its width.
+fn increment(version: &str) -> String {
+    let mut digits: Vec<u8> = version.bytes().collect();
+    for d in digits.iter_mut().rev() {
+        if *d == b'9' {
+            *d = b'0';
+        } else {
+            *d += 1;
+            return String::from_utf8(digits).unwrap_or_default();
+        }
+    }
+    format!("1{}", String::from_utf8(digits).unwrap_or_default())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn file_names_follow_the_supabase_pattern() {
+        assert_eq!(parse_file_name("20240101000000_create_users.sql"), Some(("20240101000000", "create_users")));
+        assert_eq!(parse_file_name("1_x_y.sql"), Some(("1", "x_y")));
+        assert_eq!(parse_file_name("v1_init.sql"), None);
+        assert_eq!(parse_file_name("20240101.sql"), None);
+        assert_eq!(parse_file_name("_init.sql"), None);
+    }
+
+    #[test]
+    fn versions_compare_by_numeric_value() {
+        assert_eq!(compare_versions("9", "10"), Ordering::Less);
+        assert_eq!(compare_versions("010", "9"), Ordering::Greater);
+        assert_eq!(compare_versions("01", "1"), Ordering::Equal);
+        assert_eq!(increment("20240101235959"), "20240101235960");
+        assert_eq!(increment("99"), "100");
+    }
+
+    #[test]
+    fn names_are_checked_with_a_suggestion() {
+        assert!(validate_name("add_users").is_ok());
+        let err = validate_name("Add Users").unwrap_err();
+        assert!(err.hint.unwrap().contains("add_users"), "{}", err.message);
+        assert!(validate_name("").is_err());
+        assert!(validate_name("a-b").is_err());
+    }
+
+    #[test]
+    fn normalisation_ignores_bom_and_crlf() {
+        assert_eq!(normalize("\u{feff}a\r\nb"), "a\nb");
+    }
+}

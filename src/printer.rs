@@ -1,0 +1,81 @@
+//! Everything dfworx says goes through a `Printer`: status lines to stderr (right-aligned verbs, colour
+//! only on a terminal and without `NO_COLOR`), data to stdout.
+
+use console::{Style, Term};
+
+#[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord)]
+pub enum Verbosity {
+    Quiet,
+    Normal,
+    Verbose,
+}
+
+#[derive(Clone, Debug)]
+pub struct Printer {
+    pub verbosity: Verbosity,
+    colour: bool,
+}
+
+impl Printer {
+    pub fn new(verbosity: Verbosity) -> Self {
+        // `console` already honours NO_COLOR and CLICOLOR; it decides per stream.
+        let colour = console::colors_enabled_stderr() && Term::stderr().is_term();
+        Self { verbosity, colour }
+    }
+
+    fn paint(&self, style: &Style, text: &str) -> String {
+        if self.colour { style.apply_to(text).to_string() } else { text.to_string() }
+    }
+
+    /// `    Creating apps/web/package.json`
+    pub fn status(&self, verb: &str, rest: &str) {
+        if self.verbosity >= Verbosity::Normal {
+            let verb = self.paint(&Style::new().green().bold(), &format!("{verb:>12}"));
+            eprintln!("{verb} {rest}");
+        }
+    }
+
+    /// Like `status`, but only with `--verbose`.
+    pub fn detail(&self, verb: &str, rest: &str) {
+        if self.verbosity >= Verbosity::Verbose {
+            let verb = self.paint(&Style::new().cyan(), &format!("{verb:>12}"));
+            eprintln!("{verb} {rest}");
+        }
+    }
+
+    pub fn warn(&self, message: &str) {
+        if self.verbosity >= Verbosity::Normal {
+            let label = self.paint(&Style::new().yellow().bold(), "warning");
+            eprintln!("{label}: {message}");
+        }
+    }
+
+    /// Free text for people (next steps, tables meant for reading): stderr, hidden by `--quiet`.
+    pub fn note(&self, text: &str) {
+        if self.verbosity >= Verbosity::Normal {
+            eprintln!("{text}");
+        }
+    }
+
+    pub fn bold(&self, text: &str) -> String {
+        self.paint(&Style::new().bold(), text)
+    }
+
+    /// Data for programs: always stdout, never coloured, never hidden.
+    pub fn data(&self, text: &str) {
+        println!("{text}");
+    }
+
+    pub(crate) fn error_line(&self, label: &str, text: &str) {
+        let style = if label == "error" { Style::new().red().bold() } else { Style::new().cyan().bold() };
+        eprintln!("{}: {text}", self.paint(&style, label));
+    }
+
+    pub fn raw(&self, text: &str) {
+        eprintln!("{text}");
+    }
+
+    pub fn is_terminal(&self) -> bool {
+        Term::stderr().is_term()
+    }
+}

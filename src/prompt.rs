@@ -1,0 +1,53 @@
+//! Questions on a terminal, each answer validated as it is typed.
+
+use dialoguer::{Confirm, Input};
+
+use crate::names::{self, NameRole};
+
+/// Whether we may ask: stdin and stderr are terminals and the user did not say `--yes`.
+pub fn allowed(yes: bool) -> bool {
+    use std::io::IsTerminal as _;
+    !yes && std::io::stdin().is_terminal() && std::io::stderr().is_terminal()
+}
+
+pub fn name(role: NameRole, question: &str, default: &str) -> anyhow::Result<String> {
+    let mut input = Input::<String>::new().with_prompt(question);
+    if names::validate(role, default).is_ok() {
+        input = input.default(default.to_string());
+    }
+    let answer = input
+        .validate_with(|value: &String| names::validate(role, value.trim()).map_err(|e| render(&e)))
+        .interact_text()?;
+    Ok(answer.trim().to_string())
+}
+
+/// A comma-separated list of names; empty is allowed when `allow_empty`.
+pub fn names(role: NameRole, question: &str, default: &str, allow_empty: bool) -> anyhow::Result<Vec<String>> {
+    let answer = Input::<String>::new()
+        .with_prompt(format!("{question} (comma-separated)"))
+        .default(default.to_string())
+        .allow_empty(allow_empty)
+        .validate_with(|value: &String| -> Result<(), String> {
+            for name in split(value) {
+                names::validate(role, &name).map_err(|e| render(&e))?;
+            }
+            Ok(())
+        })
+        .interact_text()?;
+    Ok(split(&answer))
+}
+
+pub fn confirm(question: &str, default: bool) -> anyhow::Result<bool> {
+    Ok(Confirm::new().with_prompt(question).default(default).interact()?)
+}
+
+fn split(list: &str) -> Vec<String> {
+    list.split(',').map(str::trim).filter(|s| !s.is_empty()).map(str::to_string).collect()
+}
+
+fn render(err: &crate::error::UserError) -> String {
+    match &err.hint {
+        Some(hint) => format!("{} ({hint})", err.message),
+        None => err.message.clone(),
+    }
+}

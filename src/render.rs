@@ -1,0 +1,357 @@
+//! Rendering: one Tera instance built from the whole template set, every output file in memory.
+
+use std::collections::BTreeMap;
+
+use anyhow::Context as _;
+use serde::Serialize;
+
+use crate::error::UserError;
+use crate::manifest::Manifest;
+use crate::templates::{Ownership, RENDER_SUFFIX, Root, TemplateFile, TemplateSet};
+use crate::units::{Unit, Units};
+
+/// One file as the templates say it should be (tests look at whole renders).
+#[cfg(test)]
+#[derive(Clone, Debug)]
+pub struct RenderedFile {
+    pub path: String,
+    pub contents: Vec<u8>,
+    pub template: String,
+}
+
+#[derive(Serialize)]
+struct WorkspaceVars<'a> {
+    name: &'a str,
+    scope: String,
+    title: String,
+    snake: String,
+}
+
+#[derive(Serialize)]
+struct Secrets {
+    jwt_secret: String,
+}
+
+#[derive(Clone, Debug, Serialize)]
+pub struct Migration {
+    pub version: String,
+    pub name: String,
+    pub file: String,
+}
+
+/// Migration versions: those the workspace already has keep theirs; new ones are numbered after them.
+pub struct MigrationVersions {
+    known: BTreeMap<(String, Option<String>), String>,
+    next: jiff::Timestamp,
+}
+
+const VERSION_FORMAT: &str = "%Y%m%d%H%M%S";
+
+impl MigrationVersions {
+    /// `known`: (template, unit) → version, as recorded in the workspace state.
+    pub fn new(known: BTreeMap<(String, Option<String>), String>, now: jiff::Timestamp) -> Self {
+        let newest = known.values().filter_map(|v| parse_version(v)).max();
+        let next = match newest {
+            Some(newest) if newest >= now => newest + jiff::SignedDuration::from_secs(1),
+            _ => now,
+        };
+        Self { known, next }
+    }
+
+    fn version_for(&mut self, template: &str, unit: Option<&str>) -> String {
+        let key = (template.to_string(), unit.map(str::to_string));
+        if let Some(version) = self.known.get(&key) {
+            return version.clone();
+        }
+        let version = self.next.strftime(VERSION_FORMAT).to_string();
+        self.next += jiff::SignedDuration::from_secs(1);
+        self.known.insert(key, version.clone());
+        version
+    }
+}
+
+fn parse_version(version: &str) -> Option<jiff::Timestamp> {
+    jiff::tz::TimeZone::UTC.to_timestamp(jiff::civil::DateTime::strptime(VERSION_FORMAT, version).ok()?).ok()
+}
+
+pub struct Renderer<'a> {
+    set: &'a TemplateSet,
+    tera: tera::Tera,
+}
+
+/// One file the templates produce, before its contents are rendered. Listing jobs is cheap; rendering
+/// happens only for the files a command needs to look at.
+#[derive(Clone, Debug)]
+pub struct Job {
+    pub path: String,
+    pub ownership: Ownership,
+    pub executable: bool,
+    /// Index into the template set's files.
+    template: usize,
+    unit: Option<Unit>,
+}
+
+impl Job {
+    pub fn unit_key(&self) -> Option<String> {
+        self.unit.as_ref().map(Unit::key)
+    }
+}
+
+/// Everything the templates see, built once per command.
+pub struct Rendering {
+    pub jobs: Vec<Job>,
+    context: tera::Context,
+}
+
+impl<'a> Renderer<'a> {
+    /// Parses every `.tera` file once; a syntax error names the template.
+    pub fn new(set: &'a TemplateSet) -> anyhow::Result<Self> {
+        let mut tera = tera::Tera::new();
+        // Nothing we render is HTML; escaping would corrupt JSON, SQL and shell.
+        tera.autoescape_on(Vec::<&str>::new());
+        let mut sources = Vec::new();
+        for file in set.files.iter().filter(|f| f.is_rendered()) {
+            let text = std::str::from_utf8(&file.contents)
+                .map_err(|_| UserError::new(format!("template {} in {} is not UTF-8", file.path, set.origin)))?;
+            sources.push((file.path.as_str(), text));
+        }
+        tera.add_raw_templates(sources)
+            .map_err(|err| UserError::new(format!("a template in {} does not parse:\n{err}", set.origin)))?;
+        Ok(Self { set, tera })
+    }
+
+    /// Lists every file of the workspace described by `manifest`, sorted by path, and builds the
+    /// context they render with. Nothing is rendered yet.
+    pub fn plan(
+        &self,
+        manifest: &Manifest,
+        versions: &mut MigrationVersions,
+        jwt_secret: &str,
+    ) -> anyhow::Result<Rendering> {
+        let units = Units::of(manifest);
+        let index = |file: &TemplateFile| -> usize {
+            self.set.files.iter().position(|f| std::ptr::eq(f, file)).expect("file of this set")
+        };
+        let mut jobs = Vec::new();
+        let mut push = |file: &TemplateFile, path: String, unit: Option<&Unit>| {
+            jobs.push(Job {
+                ownership: self.set.ownership.owner_of(&path),
+                executable: path.starts_with("scripts/") || path.ends_with(".sh"),
+                template: index(file),
+                unit: unit.cloned(),
+                path,
+            });
+        };
+
+        // Versions first: the docs and config list every migration.
+        let mut migrations = Vec::new();
+        for file in self.set.under(Root::SharedMigrations) {
+            let stem = shared_migration_stem(file);
+            let version = versions.version_for(&file.path, None);
+            push(file, format!("supabase/migrations/{version}_{stem}.sql"), None);
+            migrations.push(Migration { file: format!("{version}_{stem}.sql"), name: stem, version });
+        }
+        for app in &units.apps {
+            for file in self.set.under(Root::AppMigrations) {
+                let stem = file_stem(file);
+                if let Some(test) = stem.strip_suffix("_test") {
+                    push(file, format!("supabase/tests/app_{}_{test}.test.sql", app.snake), Some(app));
+                } else {
+                    let version = versions.version_for(&file.path, Some(&app.key()));
+                    let name = format!("app_{}_{stem}", app.snake);
+                    push(file, format!("supabase/migrations/{version}_{name}.sql"), Some(app));
+                    migrations.push(Migration { file: format!("{version}_{name}.sql"), name, version });
+                }
+            }
+        }
+        migrations.sort_by(|a, b| a.version.cmp(&b.version));
+
+        for file in self.set.under(Root::Workspace) {
+            push(file, file.output_path(Root::Workspace, None), None);
+        }
+        let packages = units.packages.iter().map(|p| {
+            let root =
+                if p.lang == Some(crate::manifest::Lang::Python) { Root::PackagePython } else { Root::PackageTs };
+            (root, p)
+        });
+        let all = units
+            .apps
+            .iter()
+            .map(|u| (Root::App, u))
+            .chain(units.services.iter().map(|u| (Root::Service, u)))
+            .chain(packages);
+        for (root, unit) in all {
+            for file in self.set.under(root) {
+                push(file, format!("{}/{}", unit.dir, file.output_path(root, Some(&unit.snake))), Some(unit));
+            }
+        }
+        jobs.sort_by(|a, b| a.path.cmp(&b.path));
+        if let Some(pair) = jobs.windows(2).find(|w| w[0].path == w[1].path) {
+            anyhow::bail!(
+                "two templates render to {}: {} and {}",
+                pair[0].path,
+                self.set.files[pair[0].template].path,
+                self.set.files[pair[1].template].path
+            );
+        }
+
+        let mut context = tera::Context::new();
+        context.insert("dfworx_version", env!("CARGO_PKG_VERSION"));
+        context.insert(
+            "workspace",
+            &WorkspaceVars {
+                name: &manifest.name,
+                scope: format!("@{}", manifest.name),
+                title: crate::names::title(&manifest.name),
+                snake: crate::names::snake(&manifest.name),
+            },
+        );
+        context.insert("apps", &units.apps);
+        context.insert("services", &units.services);
+        context.insert("packages", &units.packages);
+        context.insert("migrations", &migrations);
+        context.insert("options", &manifest.options);
+        context.insert("secrets", &Secrets { jwt_secret: jwt_secret.to_string() });
+        Ok(Rendering { jobs, context })
+    }
+
+    /// The template a job comes from, relative to the template set.
+    pub fn template_of(&self, job: &Job) -> &str {
+        &self.set.files[job.template].path
+    }
+
+    /// The bytes of one file.
+    pub fn render(&self, rendering: &Rendering, job: &Job) -> anyhow::Result<Vec<u8>> {
+        let file = &self.set.files[job.template];
+        if !file.is_rendered() {
+            return Ok(file.contents.to_vec());
+        }
+        let text = if let Some(unit) = &job.unit {
+            let mut context = rendering.context.clone();
+            context.insert("unit", unit);
+            self.tera.render(&file.path, &context)
+        } else {
+            self.tera.render(&file.path, &rendering.context)
+        }
+        .map_err(|err| {
+            let whom = job.unit.as_ref().map(|u| format!(" for {}", u.key())).unwrap_or_default();
+            UserError::new(format!("template {}{whom} failed to render:\n{err}", file.path))
+        })
+        .with_context(|| format!("while rendering {}", job.path))?;
+        Ok(normalise_newlines(text).into_bytes())
+    }
+
+    /// Every file, rendered (for tests and for commands that need them all).
+    #[cfg(test)]
+    pub fn render_all(
+        &self,
+        manifest: &Manifest,
+        versions: &mut MigrationVersions,
+        jwt_secret: &str,
+    ) -> anyhow::Result<Vec<RenderedFile>> {
+        let rendering = self.plan(manifest, versions, jwt_secret)?;
+        rendering
+            .jobs
+            .iter()
+            .map(|job| {
+                Ok(RenderedFile {
+                    contents: self.render(&rendering, job)?,
+                    path: job.path.clone(),
+                    template: self.template_of(job).to_string(),
+                })
+            })
+            .collect()
+    }
+}
+
+fn normalise_newlines(text: String) -> String {
+    if text.contains('\r') { text.replace("\r\n", "\n") } else { text }
+}
+
+fn file_stem(file: &TemplateFile) -> &str {
+    let name = file.path.rsplit('/').next().unwrap_or(&file.path);
+    let name = name.strip_suffix(RENDER_SUFFIX).unwrap_or(name);
+    name.strip_suffix(".sql").unwrap_or(name)
+}
+
+/// `migrations/shared/02_public_schema.sql.tera` → `public_schema` (the number only orders them).
+fn shared_migration_stem(file: &TemplateFile) -> String {
+    let stem = file_stem(file);
+    stem.split_once('_').filter(|(n, _)| n.chars().all(|c| c.is_ascii_digit())).map_or(stem, |(_, s)| s).to_string()
+}
+
+/// A fresh secret for the gitignored `.env`: 32 random bytes as hex.
+pub fn random_secret() -> anyhow::Result<String> {
+    let mut bytes = [0u8; 32];
+    getrandom::fill(&mut bytes).map_err(|err| anyhow::anyhow!("no randomness available: {err}"))?;
+    Ok(bytes.iter().map(|b| format!("{b:02x}")).collect())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn an_undefined_variable_is_an_error_naming_it() {
+        let mut tera = tera::Tera::new();
+        tera.add_raw_template("t.tera", "{{ workspace.nmae }}").unwrap();
+        let mut context = tera::Context::new();
+        context.insert("workspace", &serde_json::json!({"name": "acme"}));
+        let err = tera.render("t.tera", &context).unwrap_err().to_string();
+        assert!(err.contains("nmae"), "{err}");
+    }
+
+    #[test]
+    fn versions_already_recorded_are_kept_and_new_ones_come_after_them() {
+        let mut known = BTreeMap::new();
+        known.insert(
+            ("migrations/app/schema.sql.tera".to_string(), Some("app:web".to_string())),
+            "20300101000000".to_string(),
+        );
+        let mut versions = MigrationVersions::new(known, "2026-01-01T00:00:00Z".parse().unwrap());
+        assert_eq!(versions.version_for("migrations/app/schema.sql.tera", Some("app:web")), "20300101000000");
+        assert_eq!(versions.version_for("migrations/app/schema.sql.tera", Some("app:admin")), "20300101000001");
+    }
+
+    fn full_manifest() -> Manifest {
+        let mut manifest =
+            Manifest::new("acme", &["web".into(), "admin".into()], &["auth-service".into(), "billing".into()]);
+        manifest.packages.push(crate::manifest::Package { name: "shared-lib".into(), lang: crate::manifest::Lang::Ts });
+        manifest
+            .packages
+            .push(crate::manifest::Package { name: "py-tools".into(), lang: crate::manifest::Lang::Python });
+        manifest
+    }
+
+    fn render_full(now: &str) -> Vec<RenderedFile> {
+        let set = TemplateSet::embedded().unwrap();
+        let renderer = Renderer::new(&set).unwrap();
+        let mut versions = MigrationVersions::new(BTreeMap::new(), now.parse().unwrap());
+        renderer.render_all(&full_manifest(), &mut versions, &"0".repeat(64)).unwrap()
+    }
+
+    #[test]
+    fn every_embedded_template_renders_for_every_kind_of_unit() {
+        let set = TemplateSet::embedded().unwrap();
+        let files = render_full("2026-01-01T00:00:00Z");
+        let used: std::collections::BTreeSet<&str> = files.iter().map(|f| f.template.as_str()).collect();
+        for template in set.files.iter().filter(|f| f.path != "ownership.yaml") {
+            assert!(used.contains(template.path.as_str()), "{} was never rendered", template.path);
+        }
+        for file in files.iter().filter(|f| f.template.ends_with(RENDER_SUFFIX)) {
+            let text = String::from_utf8(file.contents.clone()).unwrap();
+            assert!(!text.contains('\r'), "{} has CR line endings", file.path);
+        }
+    }
+
+    #[test]
+    fn rendering_twice_gives_identical_bytes() {
+        let a = render_full("2026-01-01T00:00:00Z");
+        let b = render_full("2026-01-01T00:00:00Z");
+        assert_eq!(a.len(), b.len());
+        for (x, y) in a.iter().zip(&b) {
+            assert_eq!(x.path, y.path);
+            assert!(x.contents == y.contents, "{} differs between two renders", x.path);
+        }
+    }
+}

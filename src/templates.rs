@@ -1,0 +1,228 @@
+//! The template set: embedded in the binary, or read from a directory the user exported and edited.
+//!
+//! Layout and naming rules are documented in `docs/templates.md`.
+
+use std::borrow::Cow;
+use std::path::Path;
+
+use anyhow::Context as _;
+use globset::{Glob, GlobSet, GlobSetBuilder};
+use include_dir::{Dir, include_dir};
+use serde::{Deserialize, Serialize};
+
+use crate::error::UserError;
+
+static EMBEDDED: Dir<'static> = include_dir!("$CARGO_MANIFEST_DIR/templates");
+
+const OWNERSHIP_FILE: &str = "ownership.yaml";
+pub const RENDER_SUFFIX: &str = ".tera";
+
+/// Where the files of each template root land.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Root {
+    Workspace,
+    App,
+    Service,
+    PackageTs,
+    PackagePython,
+    SharedMigrations,
+    AppMigrations,
+}
+
+impl Root {
+    pub fn dir(self) -> &'static str {
+        match self {
+            Self::Workspace => "workspace/",
+            Self::App => "app/",
+            Self::Service => "service/",
+            Self::PackageTs => "package-ts/",
+            Self::PackagePython => "package-python/",
+            Self::SharedMigrations => "migrations/shared/",
+            Self::AppMigrations => "migrations/app/",
+        }
+    }
+}
+
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize, PartialOrd, Ord, Hash)]
+#[serde(rename_all = "kebab-case")]
+pub enum Ownership {
+    Managed,
+    Seeded,
+    AppendOnly,
+}
+
+impl Ownership {
+    pub fn label(self) -> &'static str {
+        match self {
+            Self::Managed => "managed",
+            Self::Seeded => "seeded",
+            Self::AppendOnly => "append-only",
+        }
+    }
+}
+
+/// One file of the template set. `path` is relative to the set's root, with `/` separators.
+pub struct TemplateFile {
+    pub path: String,
+    pub contents: Cow<'static, [u8]>,
+}
+
+impl TemplateFile {
+    pub fn is_rendered(&self) -> bool {
+        self.path.ends_with(RENDER_SUFFIX)
+    }
+
+    /// The path below its root, as it lands: `.tera` dropped, `dot-x` → `.x`, unit module dirs named.
+    pub fn output_path(&self, root: Root, unit_snake: Option<&str>) -> String {
+        let below = &self.path[root.dir().len()..];
+        let below = below.strip_suffix(RENDER_SUFFIX).unwrap_or(below);
+        below
+            .split('/')
+            .map(|part| {
+                if part == "__unit_snake__" {
+                    Cow::Owned(unit_snake.unwrap_or(part).to_string())
+                } else if let Some(rest) = part.strip_prefix("dot-") {
+                    Cow::Owned(format!(".{rest}"))
+                } else {
+                    Cow::Borrowed(part)
+                }
+            })
+            .collect::<Vec<_>>()
+            .join("/")
+    }
+}
+
+#[derive(Deserialize)]
+#[serde(deny_unknown_fields)]
+struct OwnershipFile {
+    rules: Vec<OwnershipRule>,
+    default: Ownership,
+}
+
+#[derive(Deserialize)]
+#[serde(deny_unknown_fields)]
+struct OwnershipRule {
+    path: String,
+    owner: Ownership,
+}
+
+pub struct OwnershipRules {
+    globs: GlobSet,
+    owners: Vec<Ownership>,
+    default: Ownership,
+}
+
+impl OwnershipRules {
+    fn parse(text: &str, origin: &str) -> anyhow::Result<Self> {
+        let file: OwnershipFile = serde_saphyr::from_str(text)
+            .map_err(|err| UserError::new(format!("{origin} is not a valid ownership file:\n{err}")))?;
+        let mut builder = GlobSetBuilder::new();
+        for rule in &file.rules {
+            builder.add(Glob::new(&rule.path).with_context(|| format!("bad path pattern in {origin}"))?);
+        }
+        Ok(Self {
+            globs: builder.build()?,
+            owners: file.rules.iter().map(|r| r.owner).collect(),
+            default: file.default,
+        })
+    }
+
+    pub fn owner_of(&self, path: &str) -> Ownership {
+        self.globs.matches(path).first().map_or(self.default, |&index| self.owners[index])
+    }
+}
+
+pub struct TemplateSet {
+    pub files: Vec<TemplateFile>,
+    pub ownership: OwnershipRules,
+    /// Where the set came from, for error messages: "embedded templates" or a directory.
+    pub origin: String,
+}
+
+impl TemplateSet {
+    pub fn embedded() -> anyhow::Result<Self> {
+        let mut files = Vec::new();
+        collect_embedded(&EMBEDDED, &mut files);
+        Self::from_files(files, "embedded templates".into())
+    }
+
+    /// A directory laid out like `templates/` (for example made by `dfworx templates export`).
+    pub fn from_dir(dir: &Path) -> anyhow::Result<Self> {
+        if !dir.is_dir() {
+            return Err(UserError::new(format!("template directory {} does not exist", dir.display()))
+                .hint("create it with `dfworx templates export <dir>`, or fix the `templates:` option in dfworx.yaml")
+                .into());
+        }
+        let mut files = Vec::new();
+        for entry in walkdir::WalkDir::new(dir).sort_by_file_name() {
+            let entry = entry.with_context(|| format!("cannot read templates in {}", dir.display()))?;
+            if !entry.file_type().is_file() {
+                continue;
+            }
+            let relative = entry.path().strip_prefix(dir).expect("walkdir yields paths below its root");
+            let path = relative.to_string_lossy().replace('\\', "/");
+            let contents =
+                std::fs::read(entry.path()).with_context(|| format!("cannot read {}", entry.path().display()))?;
+            files.push(TemplateFile { path, contents: Cow::Owned(contents) });
+        }
+        Self::from_files(files, dir.display().to_string())
+    }
+
+    fn from_files(mut files: Vec<TemplateFile>, origin: String) -> anyhow::Result<Self> {
+        files.sort_by(|a, b| a.path.cmp(&b.path));
+        let ownership_text = files
+            .iter()
+            .find(|f| f.path == OWNERSHIP_FILE)
+            .map(|f| String::from_utf8_lossy(&f.contents).into_owned())
+            .ok_or_else(|| UserError::new(format!("{origin} has no {OWNERSHIP_FILE}")))?;
+        let ownership = OwnershipRules::parse(&ownership_text, &format!("{origin}/{OWNERSHIP_FILE}"))?;
+        Ok(Self { files, ownership, origin })
+    }
+
+    /// The files under one root, in path order.
+    pub fn under(&self, root: Root) -> impl Iterator<Item = &TemplateFile> {
+        self.files.iter().filter(move |f| f.path.starts_with(root.dir()))
+    }
+}
+
+fn collect_embedded(dir: &'static Dir<'static>, out: &mut Vec<TemplateFile>) {
+    for file in dir.files() {
+        out.push(TemplateFile {
+            path: file.path().to_string_lossy().replace('\\', "/"),
+            contents: Cow::Borrowed(file.contents()),
+        });
+    }
+    for sub in dir.dirs() {
+        collect_embedded(sub, out);
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn file(path: &str) -> TemplateFile {
+        TemplateFile { path: path.into(), contents: Cow::Borrowed(b"") }
+    }
+
+    #[test]
+    fn output_paths_drop_the_suffix_and_map_dotfiles() {
+        assert_eq!(file("workspace/dot-gitignore").output_path(Root::Workspace, None), ".gitignore");
+        assert_eq!(
+            file("workspace/dot-github/workflows/ci.yml.tera").output_path(Root::Workspace, None),
+            ".github/workflows/ci.yml"
+        );
+        assert_eq!(
+            file("service/src/__unit_snake__/main.py").output_path(Root::Service, Some("auth_service")),
+            "src/auth_service/main.py"
+        );
+    }
+
+    #[test]
+    fn the_embedded_ownership_rules_parse_and_match() {
+        let set = TemplateSet::embedded().unwrap();
+        assert_eq!(set.ownership.owner_of("supabase/migrations/1_x.sql"), Ownership::AppendOnly);
+        assert_eq!(set.ownership.owner_of("apps/web/app/page.tsx"), Ownership::Seeded);
+        assert_eq!(set.ownership.owner_of("infrastructure/docker/compose.yaml"), Ownership::Managed);
+    }
+}

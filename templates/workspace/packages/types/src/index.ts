@@ -1,0 +1,4 @@
+export type * from "./auth.js";
+export type * from "./common.js";
+export type * from "./health.js";
+export type * from "./organization.js";

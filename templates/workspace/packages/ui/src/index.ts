@@ -1,0 +1,2 @@
+export { Button, buttonVariants, type ButtonProps } from "./button";
+export { cn } from "./lib/utils";

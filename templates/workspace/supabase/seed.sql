@@ -1,0 +1,16 @@
+-- Demo data for local development, loaded by `supabase db reset` after the migrations
+-- (see [db.seed] in supabase/config.toml). Leave it free of real data: it is committed.
+--
+-- Users are best created through Supabase Auth (Studio, or supabase.auth.signUp()), which fills
+-- auth.users properly; the migrations then give each user a profile. With a user in place, an
+-- organization is created the way the apps do it: as that user, through create_organization(),
+-- which also makes the user its owner. For example:
+--
+--   begin;
+--   set local role authenticated;
+--   set local request.jwt.claims to '{"sub": "<user uuid>", "role": "authenticated"}';
+--   select public.create_organization('Demo', 'demo');
+--   commit;
+--
+-- Rows in app schemas (app_<name>.projects, ...) can then be inserted as usual, with the
+-- organization's id in organization_id.

@@ -1,0 +1,672 @@
+//! `dfworx migrate`, told as a user's session against the real PostgreSQL on 127.0.0.1:5432: a fresh
+//! database per test, the real binary, then a look at the ledger. Every run's output is checked for the
+//! database password.
+
+mod common;
+
+use std::path::Path;
+use std::process::Output;
+
+use common::{PG_PASSWORD, Sandbox, TestDb, stderr, stdout};
+
+/// A workspace at the sandbox root with the given migration files.
+fn workspace(files: &[(&str, &str)]) -> Sandbox {
+    let sb = Sandbox::new();
+    std::fs::write(sb.path("dfworx.yaml"), "dfworx: 0.1.0\nname: acme\napps: []\nservices: []\npackages: []\n")
+        .unwrap();
+    std::fs::create_dir_all(sb.path("supabase/migrations")).unwrap();
+    for (name, sql) in files {
+        write(&sb, name, sql);
+    }
+    sb
+}
+
+fn write(sb: &Sandbox, name: &str, sql: &str) {
+    std::fs::write(sb.path(&format!("supabase/migrations/{name}")), sql).unwrap();
+}
+
+/// `dfworx <args>` in `dir`, with no DATABASE_URL or PGPASSWORD inherited; asserts the password never
+/// shows in what it printed.
+fn run_in(dir: &Path, args: &[&str], env: &[(&str, &str)]) -> Output {
+    let mut cmd = assert_cmd::Command::cargo_bin("dfworx").expect("binary built");
+    cmd.args(args).current_dir(dir).env("NO_COLOR", "1").env_remove("DATABASE_URL").env_remove("PGPASSWORD");
+    for (k, v) in env {
+        cmd.env(k, v);
+    }
+    let out = cmd.timeout(std::time::Duration::from_secs(120)).output().expect("dfworx runs");
+    let all = format!("{}{}", stdout(&out), stderr(&out));
+    assert!(!all.contains(PG_PASSWORD), "the password was printed by {args:?}:\n{all}");
+    out
+}
+
+fn migrate(sb: &Sandbox, db: &TestDb, args: &[&str]) -> Output {
+    let url = db.url();
+    let mut full: Vec<&str> = args.to_vec();
+    full.extend(["--database-url", url.as_str()]);
+    run_in(sb.dir.path(), &full, &[])
+}
+
+fn code(out: &Output) -> i32 {
+    out.status.code().unwrap_or(-1)
+}
+
+fn ledger_versions(db: &TestDb) -> String {
+    db.psql("SELECT string_agg(version, ',' ORDER BY version) FROM supabase_migrations.schema_migrations")
+}
+
+const INIT: &str =
+    "-- first\ncreate table things (id bigint primary key, name text);\ninsert into things values (1, 'a;b');\n";
+const SECOND: &str = "alter table things add column note text;\n";
+const THIRD: &str = "create view thing_names as select name from things;\n";
+
+#[test]
+fn migrations_apply_once_then_a_second_run_is_a_no_op_and_status_reports_them_applied() {
+    let db = TestDb::create("apply");
+    let sb = workspace(&[
+        ("20240101000000_init.sql", INIT),
+        ("20240102000000_second.sql", SECOND),
+        ("20240103000000_third.sql", THIRD),
+    ]);
+
+    let out = migrate(&sb, &db, &["migrate"]);
+    assert_eq!(code(&out), 0, "{}", stderr(&out));
+    assert!(stderr(&out).contains("Applied 20240101000000_init.sql"), "{}", stderr(&out));
+    assert_eq!(ledger_versions(&db), "20240101000000,20240102000000,20240103000000");
+    assert_eq!(db.psql("SELECT count(*) FROM supabase_migrations.dfworx_migrations WHERE state = 'applied'"), "3");
+    assert_eq!(db.psql("SELECT name FROM thing_names"), "a;b");
+
+    let again = migrate(&sb, &db, &["migrate", "up"]);
+    assert_eq!(code(&again), 0, "{}", stderr(&again));
+    assert!(stderr(&again).contains("Up to date"), "{}", stderr(&again));
+    assert!(!stderr(&again).contains("Applied"), "{}", stderr(&again));
+
+    let status = migrate(&sb, &db, &["migrate", "status"]);
+    assert_eq!(code(&status), 0);
+    let table = stdout(&status);
+    assert!(table.starts_with("VERSION"), "{table}");
+    for version in ["20240101000000", "20240102000000", "20240103000000"] {
+        let line =
+            table.lines().find(|l| l.starts_with(version)).unwrap_or_else(|| panic!("{version} missing:\n{table}"));
+        assert!(line.trim_end().ends_with("applied"), "{line}");
+    }
+
+    let json = migrate(&sb, &db, &["migrate", "status", "--json"]);
+    let value: serde_json::Value = serde_json::from_str(&stdout(&json)).unwrap();
+    assert_eq!(value["counts"]["applied"], 3);
+    assert_eq!(value["migrations"][0]["state"], "applied");
+    assert_eq!(value["migrations"][0]["file"], "20240101000000_init.sql");
+}
+
+#[test]
+fn the_generated_workspace_migrates_its_second_run_is_a_no_op_and_its_rls_tests_pass() {
+    let db = TestDb::create("generated");
+    let sb = Sandbox::new();
+    let out = sb.dfworx(&["new", "acme", "--yes", "--no-git", "--no-install"]);
+    assert!(out.status.success(), "{}", stderr(&out));
+    let root = sb.path("acme");
+    let files = std::fs::read_dir(root.join("supabase/migrations")).unwrap().count();
+    assert!(files >= 3, "the generated workspace has {files} migrations");
+    let url = db.url();
+
+    let out = run_in(&root, &["migrate", "--database-url", &url], &[]);
+    assert_eq!(code(&out), 0, "{}", stderr(&out));
+    assert_eq!(stderr(&out).matches("     Applied ").count(), files, "{}", stderr(&out));
+    let again = run_in(&root, &["migrate", "--database-url", &url], &[]);
+    assert_eq!(code(&again), 0, "{}", stderr(&again));
+    assert!(stderr(&again).contains("Up to date"), "{}", stderr(&again));
+    let status = run_in(&root, &["migrate", "status", "--json", "--exit-code", "--database-url", &url], &[]);
+    assert_eq!(code(&status), 0, "{}", stderr(&status));
+    let value: serde_json::Value = serde_json::from_str(&stdout(&status)).unwrap();
+    assert_eq!(value["counts"]["applied"], files);
+
+    // The generated SQL tests of row level security, against the migrated database.
+    let tests = std::process::Command::new("bash")
+        .arg("scripts/test-db.sh")
+        .current_dir(&root)
+        .env("DATABASE_URL", &url)
+        .env("PGOPTIONS", "-c client_min_messages=warning")
+        .output()
+        .expect("bash runs");
+    assert!(tests.status.success(), "RLS tests failed:\n{}\n{}", stdout(&tests), stderr(&tests));
+    assert!(stdout(&tests).contains(" passed, 0 failed"), "{}", stdout(&tests));
+}
+
+#[test]
+fn pending_migrations_show_in_status_and_its_exit_code_says_so_when_asked() {
+    let db = TestDb::create("pending");
+    let sb = workspace(&[("20240101000000_init.sql", INIT)]);
+    assert_eq!(code(&migrate(&sb, &db, &["migrate"])), 0);
+    write(&sb, "20240102000000_second.sql", SECOND);
+
+    let status = migrate(&sb, &db, &["migrate", "status"]);
+    assert_eq!(code(&status), 0);
+    assert!(
+        stdout(&status).lines().any(|l| l.starts_with("20240102000000") && l.trim_end().ends_with("pending")),
+        "{}",
+        stdout(&status)
+    );
+    assert_eq!(code(&migrate(&sb, &db, &["migrate", "status", "--exit-code"])), 3);
+
+    let dry = migrate(&sb, &db, &["migrate", "--dry-run"]);
+    assert_eq!(code(&dry), 0);
+    assert_eq!(stdout(&dry).trim(), "20240102000000_second.sql  in one transaction");
+    assert_eq!(ledger_versions(&db), "20240101000000", "--dry-run touched the ledger");
+}
+
+#[test]
+fn eight_concurrent_runs_on_one_fresh_database_apply_every_migration_exactly_once() {
+    let db = TestDb::create("concurrent");
+    let mut files: Vec<(String, String)> = (1..=12)
+        .map(|i| {
+            (
+                format!("2024010100{i:04}_step_{i}.sql"),
+                format!("create table step_{i} (id int primary key);\nselect pg_sleep(0.02);\n"),
+            )
+        })
+        .collect();
+    // An index built concurrently while the other runs wait: they poll the lock instead of blocking in
+    // pg_advisory_lock, which would deadlock with it.
+    files.push((
+        "20240102000000_index.sql".into(),
+        "create index concurrently step_1_id on step_1 (id);\ninsert into step_1 values (1);\n".into(),
+    ));
+    let refs: Vec<(&str, &str)> = files.iter().map(|(n, s)| (n.as_str(), s.as_str())).collect();
+    let sb = workspace(&refs);
+    let url = db.url();
+    let bin = assert_cmd::cargo::cargo_bin("dfworx");
+    let children: Vec<_> = (0..8)
+        .map(|_| {
+            std::process::Command::new(&bin)
+                .args(["migrate", "--lock-timeout", "90s", "--database-url", &url])
+                .current_dir(sb.dir.path())
+                .env("NO_COLOR", "1")
+                .env_remove("DATABASE_URL")
+                .stdout(std::process::Stdio::piped())
+                .stderr(std::process::Stdio::piped())
+                .spawn()
+                .expect("spawn dfworx")
+        })
+        .collect();
+    let mut applied = 0;
+    for child in children {
+        let out = child.wait_with_output().unwrap();
+        let err = stderr(&out);
+        assert!(out.status.success(), "a concurrent run failed:\n{err}");
+        assert!(!format!("{}{err}", stdout(&out)).contains(PG_PASSWORD));
+        applied += err.matches("     Applied ").count();
+    }
+    assert_eq!(applied, 13, "every migration is applied by exactly one run");
+    assert_eq!(db.psql("SELECT count(*), count(DISTINCT version) FROM supabase_migrations.schema_migrations"), "13|13");
+    assert_eq!(db.psql("SELECT count(*) FROM supabase_migrations.dfworx_migrations WHERE state = 'applied'"), "13");
+    assert_eq!(db.psql("SELECT indisvalid FROM pg_index WHERE indexrelid = 'step_1_id'::regclass"), "t");
+    assert_eq!(db.psql("SELECT count(*) FROM step_1"), "1");
+}
+
+#[test]
+fn an_error_in_the_third_statement_applies_nothing_and_names_the_file_line_and_sqlstate() {
+    let db = TestDb::create("error");
+    let sb = workspace(&[("20240101000000_init.sql", INIT)]);
+    assert_eq!(code(&migrate(&sb, &db, &["migrate"])), 0);
+    let before = db.psql("SELECT version, name, statements FROM supabase_migrations.schema_migrations");
+    write(
+        &sb,
+        "20240102000000_broken.sql",
+        "create table half (id int);\ninsert into half values (1);\n\n-- the third statement\ninsert into missing_table\n  values (1);\ncreate table never (id int);\n",
+    );
+
+    let out = migrate(&sb, &db, &["migrate"]);
+    assert_eq!(code(&out), 7, "{}", stderr(&out));
+    let err = stderr(&out);
+    assert!(
+        err.contains(
+            "error: 20240102000000_broken.sql failed at statement 3 (line 5): relation \"missing_table\" does not exist"
+        ),
+        "{err}"
+    );
+    assert!(err.contains("SQLSTATE 42P01"), "{err}");
+    assert!(err.contains("5 | insert into missing_table"), "{err}");
+    assert!(err.contains("hint: nothing of 20240102000000_broken.sql was applied"), "{err}");
+    assert!(err.lines().count() <= 12, "{err}");
+
+    assert_eq!(
+        db.psql("SELECT to_regclass('half') IS NULL AND to_regclass('never') IS NULL"),
+        "t",
+        "part of the file was applied"
+    );
+    assert_eq!(
+        db.psql("SELECT version, name, statements FROM supabase_migrations.schema_migrations"),
+        before,
+        "the ledger changed"
+    );
+    assert_eq!(
+        db.psql("SELECT count(*) FROM supabase_migrations.dfworx_migrations WHERE version = '20240102000000'"),
+        "0"
+    );
+
+    // A syntax error is found before anything runs; its position still leads to the line.
+    write(&sb, "20240102000000_broken.sql", "create table half (id int);\nselect 1;\ncreate tabel oops (id int);\n");
+    let out = migrate(&sb, &db, &["migrate"]);
+    assert_eq!(code(&out), 7);
+    assert!(
+        stderr(&out).contains("failed at statement 3 (line 3): syntax error at or near \"tabel\""),
+        "{}",
+        stderr(&out)
+    );
+    assert!(stderr(&out).contains("SQLSTATE 42601"), "{}", stderr(&out));
+}
+
+#[test]
+fn an_edited_applied_file_is_refused_with_a_diff_but_a_crlf_only_change_is_not_drift() {
+    let db = TestDb::create("drift");
+    let sb = workspace(&[("20240101000000_init.sql", INIT), ("20240102000000_second.sql", SECOND)]);
+    assert_eq!(code(&migrate(&sb, &db, &["migrate"])), 0);
+
+    // Line ends and a BOM are not changes.
+    write(&sb, "20240101000000_init.sql", &format!("\u{feff}{}", INIT.replace('\n', "\r\n")));
+    let crlf = migrate(&sb, &db, &["migrate"]);
+    assert_eq!(code(&crlf), 0, "{}", stderr(&crlf));
+    assert!(stderr(&crlf).contains("Up to date"));
+
+    write(&sb, "20240101000000_init.sql", &INIT.replace("name text", "name varchar(80)"));
+    write(&sb, "20240103000000_third.sql", THIRD);
+    let out = migrate(&sb, &db, &["migrate"]);
+    assert_eq!(code(&out), 4, "{}", stderr(&out));
+    assert!(
+        stderr(&out).contains("error: 1 migration changed after it was applied: 20240101000000_init.sql"),
+        "{}",
+        stderr(&out)
+    );
+    let diff = stdout(&out);
+    assert!(diff.contains("@@ statement 1 changed (line 1) @@"), "{diff}");
+    assert!(diff.contains("-create table things (id bigint primary key, name text)"), "{diff}");
+    assert!(diff.contains("+create table things (id bigint primary key, name varchar(80))"), "{diff}");
+    assert_eq!(ledger_versions(&db), "20240101000000,20240102000000", "nothing may run while a file drifted");
+
+    let status = migrate(&sb, &db, &["migrate", "status"]);
+    assert_eq!(code(&status), 4);
+    assert!(
+        stdout(&status).lines().any(|l| l.starts_with("20240101000000") && l.trim_end().ends_with("drifted")),
+        "{}",
+        stdout(&status)
+    );
+}
+
+#[test]
+fn a_file_applied_by_the_supabase_cli_is_checked_for_drift_too() {
+    let db = TestDb::create("supabase_cli");
+    // What `supabase db push` leaves behind: its table, its row, no dfworx table.
+    db.psql(
+        "CREATE SCHEMA supabase_migrations; \
+         CREATE TABLE supabase_migrations.schema_migrations (version text NOT NULL PRIMARY KEY, statements text[], name text, created_by text, idempotency_key text UNIQUE, rollback text[]); \
+         CREATE TABLE things (id bigint primary key, name text); \
+         INSERT INTO supabase_migrations.schema_migrations (version, name, statements) VALUES \
+           ('20240101000000', 'init', ARRAY['-- first\ncreate table things (id bigint primary key, name text)', 'insert into things values (1, ''a;b'')'])",
+    );
+    db.psql("INSERT INTO things VALUES (1, 'a;b')");
+    let sb = workspace(&[("20240101000000_init.sql", INIT), ("20240102000000_second.sql", SECOND)]);
+    let out = migrate(&sb, &db, &["migrate"]);
+    assert_eq!(code(&out), 0, "{}", stderr(&out));
+    assert_eq!(ledger_versions(&db), "20240101000000,20240102000000");
+    // The hosted columns were tolerated and left alone.
+    assert_eq!(db.psql("SELECT count(*) FROM information_schema.columns WHERE table_schema = 'supabase_migrations' AND table_name = 'schema_migrations'"), "6");
+
+    write(&sb, "20240101000000_init.sql", &INIT.replace("'a;b'", "'c;d'"));
+    let out = migrate(&sb, &db, &["migrate"]);
+    assert_eq!(code(&out), 4, "{}", stderr(&out));
+    assert!(
+        stdout(&out).contains("-insert into things values (1, 'a;b')\n+insert into things values (1, 'c;d')"),
+        "{}",
+        stdout(&out)
+    );
+}
+
+#[test]
+fn create_index_concurrently_beside_ordinary_statements_applies() {
+    let db = TestDb::create("concurrently");
+    let sb = workspace(&[
+        ("20240101000000_init.sql", INIT),
+        (
+            "20240102000000_index.sql",
+            "alter table things add column email text;\ncreate unique index concurrently things_email on things (email);\nupdate things set email = 'a@example.com';\n",
+        ),
+    ]);
+    let out = migrate(&sb, &db, &["migrate"]);
+    assert_eq!(code(&out), 0, "{}", stderr(&out));
+    assert!(stderr(&out).contains("Applied 20240102000000_index.sql"), "{}", stderr(&out));
+    assert!(stderr(&out).contains("no transaction"), "{}", stderr(&out));
+    assert_eq!(db.psql("SELECT indisvalid FROM pg_index WHERE indexrelid = 'things_email'::regclass"), "t");
+    assert_eq!(db.psql("SELECT email FROM things"), "a@example.com");
+    assert_eq!(
+        db.psql("SELECT state, statements_done, statements_total FROM supabase_migrations.dfworx_migrations WHERE version = '20240102000000'"),
+        "applied|3|3"
+    );
+    assert_eq!(db.psql("SELECT array_length(statements, 1) FROM supabase_migrations.schema_migrations WHERE version = '20240102000000'"), "3");
+}
+
+#[test]
+fn a_failed_no_transaction_file_records_its_progress_and_a_retry_resumes_after_it() {
+    let db = TestDb::create("resume");
+    let sb = workspace(&[
+        ("20240101000000_init.sql", INIT),
+        (
+            "20240102000000_index.sql",
+            "-- dfworx:no-transaction\ncreate table audit (id int);\ninsert into audit values (1);\ninsert into nope values (1);\ninsert into audit values (2);\n",
+        ),
+    ]);
+    let out = migrate(&sb, &db, &["migrate"]);
+    assert_eq!(code(&out), 7, "{}", stderr(&out));
+    assert!(stderr(&out).contains("failed at statement 3 (line 4)"), "{}", stderr(&out));
+    assert!(stderr(&out).contains("resumes at statement 3"), "{}", stderr(&out));
+    assert_eq!(
+        db.psql(
+            "SELECT state, statements_done FROM supabase_migrations.dfworx_migrations WHERE version = '20240102000000'"
+        ),
+        "partial|2"
+    );
+    let status = migrate(&sb, &db, &["migrate", "status"]);
+    assert!(stdout(&status).contains("partial (2/4 statements)"), "{}", stdout(&status));
+
+    // Fix the failing statement; the first two must not run again (they would duplicate the row).
+    write(
+        &sb,
+        "20240102000000_index.sql",
+        "-- dfworx:no-transaction\ncreate table audit (id int);\ninsert into audit values (1);\ninsert into audit values (3);\ninsert into audit values (2);\n",
+    );
+    let out = migrate(&sb, &db, &["migrate"]);
+    assert_eq!(code(&out), 0, "{}", stderr(&out));
+    assert_eq!(db.psql("SELECT string_agg(id::text, ',' ORDER BY id) FROM audit"), "1,2,3");
+    assert_eq!(ledger_versions(&db), "20240101000000,20240102000000");
+
+    // Changing a statement that already ran is refused instead.
+    let db2 = TestDb::create("resume_changed");
+    write(
+        &sb,
+        "20240102000000_index.sql",
+        "-- dfworx:no-transaction\ncreate table audit (id int);\ninsert into nope values (1);\n",
+    );
+    assert_eq!(code(&migrate(&sb, &db2, &["migrate"])), 7);
+    write(&sb, "20240102000000_index.sql", "-- dfworx:no-transaction\ncreate table audit (id bigint);\nselect 1;\n");
+    let out = migrate(&sb, &db2, &["migrate"]);
+    assert_eq!(code(&out), 4, "{}", stderr(&out));
+    assert!(stderr(&out).contains("was partly applied (1 of 2 statements)"), "{}", stderr(&out));
+}
+
+/// Ledger rows must be what the Supabase CLI stores for the same file. The expected arrays are split by
+/// hand following the CLI's rules (top-level `;`, quotes, dollar quotes, comments, BEGIN ATOMIC; the `;`
+/// and surrounding whitespace dropped; comments stay with the statement after them).
+#[test]
+fn ledger_rows_hold_the_supabase_cli_split_of_tricky_files_byte_for_byte() {
+    let db = TestDb::create("split");
+    let tricky = concat!(
+        "-- tricky: dollar quotes, comments, BEGIN ATOMIC; semicolons in strings\n",
+        "create table notes (id int primary key, body text default 'a;b', \"weird;name\" int);\n",
+        "\n",
+        "/* a block comment; with /* nesting; */ still comment */\n",
+        "insert into notes (id, body) values (1, 'it''s; here');\n",
+        "\n",
+        "create function add_one(i int) returns int language sql\n",
+        "begin atomic\n",
+        "  select i + 1;\n",
+        "end;\n",
+        "\n",
+        "create function greet() returns text language plpgsql as $fn$\n",
+        "begin\n",
+        "  return 'hi;'; -- $$ is not the end\n",
+        "end;\n",
+        "$fn$;\n",
+        "\n",
+        "do $$ begin perform 1; end $$;\n",
+        "-- trailing comment\n",
+    );
+    let expected: Vec<&str> = vec![
+        "-- tricky: dollar quotes, comments, BEGIN ATOMIC; semicolons in strings\ncreate table notes (id int primary key, body text default 'a;b', \"weird;name\" int)",
+        "/* a block comment; with /* nesting; */ still comment */\ninsert into notes (id, body) values (1, 'it''s; here')",
+        "create function add_one(i int) returns int language sql\nbegin atomic\n  select i + 1;\nend",
+        "create function greet() returns text language plpgsql as $fn$\nbegin\n  return 'hi;'; -- $$ is not the end\nend;\n$fn$",
+        "do $$ begin perform 1; end $$",
+        "-- trailing comment",
+    ];
+    let crlf = "create table crlf (id int);\r\nselect ';' as \"a;b\";\r\n";
+    let sb = workspace(&[
+        ("20240101000000_tricky.sql", tricky),
+        ("20240102000000_crlf.sql", crlf),
+        ("20240103000000_empty.sql", "-- nothing yet\n"),
+    ]);
+    let out = migrate(&sb, &db, &["migrate"]);
+    assert_eq!(code(&out), 0, "{}", stderr(&out));
+
+    let stored = |version: &str| -> serde_json::Value {
+        serde_json::from_str(&db.psql(&format!(
+            "SELECT to_json(statements) FROM supabase_migrations.schema_migrations WHERE version = '{version}'"
+        )))
+        .unwrap()
+    };
+    assert_eq!(stored("20240101000000"), serde_json::json!(expected));
+    assert_eq!(stored("20240102000000"), serde_json::json!(["create table crlf (id int)", "select ';' as \"a;b\""]));
+    assert_eq!(stored("20240103000000"), serde_json::json!(["-- nothing yet"]));
+    assert_eq!(
+        db.psql("SELECT name FROM supabase_migrations.schema_migrations WHERE version = '20240101000000'"),
+        "tricky"
+    );
+    assert_eq!(db.psql("SELECT add_one(1), greet()"), "2|hi;");
+}
+
+#[test]
+fn no_output_ever_contains_the_database_password() {
+    let db = TestDb::create("secret");
+    let sb = workspace(&[("20240101000000_init.sql", INIT)]);
+    // Every run goes through `run_in`, which fails on the password; these cover the error paths.
+    let url = db.url();
+    let refused = url.replace("127.0.0.1:5432", "127.0.0.1:1");
+    let missing_db = url.replace(&db.name, "no_such_database_here");
+    let bad = format!("postgresql://postgres:{PG_PASSWORD}@127.0.0.1:notaport/x");
+    for (args, expected) in [
+        (vec!["migrate", "--database-url", refused.as_str()], 6),
+        (vec!["migrate", "--database-url", missing_db.as_str()], 6),
+        (vec!["migrate", "--database-url", bad.as_str()], 6),
+        (vec!["migrate", "status", "--json", "--database-url", url.as_str()], 0),
+        (vec!["migrate", "--verbose", "--database-url", url.as_str()], 0),
+    ] {
+        let out = run_in(sb.dir.path(), &args, &[]);
+        assert_eq!(code(&out), expected, "{args:?}: {}", stderr(&out));
+    }
+    // The password in the environment and in .env, and in an error about a failed statement.
+    write(&sb, "20240102000000_broken.sql", &format!("select '{PG_PASSWORD}'::int;\n"));
+    let out = run_in(sb.dir.path(), &["migrate"], &[("DATABASE_URL", &url)]);
+    assert_eq!(code(&out), 7, "{}", stderr(&out));
+    assert!(stderr(&out).contains("***"), "{}", stderr(&out));
+    std::fs::write(sb.path(".env"), format!("DATABASE_URL={refused}\n")).unwrap();
+    let out = run_in(sb.dir.path(), &["migrate", "status"], &[]);
+    assert_eq!(code(&out), 6);
+    assert!(stderr(&out).contains("postgresql://postgres:***@127.0.0.1:1/"), "{}", stderr(&out));
+}
+
+#[test]
+fn the_database_url_comes_from_the_flag_then_the_environment_then_dot_env() {
+    let flag_db = TestDb::create("url_flag");
+    let env_db = TestDb::create("url_env");
+    let file_db = TestDb::create("url_file");
+    let sb = workspace(&[("20240101000000_init.sql", INIT)]);
+    std::fs::write(sb.path(".env"), format!("# local\nexport DATABASE_URL=\"{}\"\n", file_db.url())).unwrap();
+    std::fs::create_dir_all(sb.path("apps/web")).unwrap();
+
+    let out = run_in(&sb.path("apps/web"), &["migrate"], &[]);
+    assert_eq!(code(&out), 0, "{}", stderr(&out));
+    let env_url = env_db.url();
+    assert_eq!(code(&run_in(sb.dir.path(), &["migrate"], &[("DATABASE_URL", &env_url)])), 0);
+    let flag_url = flag_db.url();
+    assert_eq!(
+        code(&run_in(sb.dir.path(), &["migrate", "--database-url", &flag_url], &[("DATABASE_URL", &env_url)])),
+        0
+    );
+    for db in [&flag_db, &env_db, &file_db] {
+        assert_eq!(ledger_versions(db), "20240101000000", "{}", db.name);
+    }
+
+    std::fs::remove_file(sb.path(".env")).unwrap();
+    let out = run_in(sb.dir.path(), &["migrate"], &[]);
+    assert_eq!(code(&out), 1);
+    assert!(stderr(&out).contains("no database to migrate"), "{}", stderr(&out));
+}
+
+#[test]
+fn connection_failures_are_one_or_two_clear_lines() {
+    let db = TestDb::create("connect");
+    let sb = workspace(&[("20240101000000_init.sql", INIT)]);
+    // A listener that accepts and never answers: the connect timeout applies.
+    let silent = std::net::TcpListener::bind("127.0.0.1:0").unwrap();
+    let silent_url = format!("postgresql://postgres:{PG_PASSWORD}@127.0.0.1:{}/x", silent.local_addr().unwrap().port());
+    let cases = [
+        (db.url().replace("127.0.0.1:5432", "127.0.0.1:1"), "connection refused"),
+        (db.url().replace(&db.name, "no_such_database_here"), "database \"no_such_database_here\" does not exist"),
+        ("mysql://root@127.0.0.1/x".to_string(), "is not a postgresql:// URL"),
+        (format!("postgresql://postgres:{PG_PASSWORD}@127.0.0.1:99999/x"), "is not valid"),
+        (silent_url, "no answer within 1s"),
+    ];
+    for (url, expected) in cases {
+        let out = run_in(sb.dir.path(), &["migrate", "--connect-timeout", "1s", "--database-url", &url], &[]);
+        let err = stderr(&out);
+        assert_eq!(code(&out), 6, "{url}: {err}");
+        assert!(err.contains(expected), "{url}: {err}");
+        assert!(err.starts_with("error: cannot connect to") || err.starts_with("error: the database URL"), "{err}");
+        assert!(err.lines().count() <= 2, "{url}: {err}");
+    }
+    drop(silent);
+}
+
+#[test]
+fn a_run_that_cannot_get_the_lock_in_time_names_the_holder() {
+    let db = TestDb::create("lock");
+    let sb = workspace(&[("20240101000000_init.sql", INIT)]);
+    // Hold the lock from another session for a few seconds.
+    let holder = std::process::Command::new("psql")
+        .args(["-X", "-q", "-h", "127.0.0.1", "-U", "postgres", "-d", &db.name, "-c"])
+        .arg("SELECT pg_advisory_lock(7234601210532685682), pg_sleep(4)")
+        .env("PGAPPNAME", "lock-holder-test")
+        .spawn()
+        .unwrap();
+    let deadline = std::time::Instant::now() + std::time::Duration::from_secs(5);
+    while db.psql("SELECT count(*) FROM pg_locks WHERE locktype = 'advisory' AND granted") == "0" {
+        assert!(std::time::Instant::now() < deadline, "the holder never took the lock");
+        std::thread::sleep(std::time::Duration::from_millis(50));
+    }
+    let out = migrate(&sb, &db, &["migrate", "--lock-timeout", "500ms"]);
+    let err = stderr(&out);
+    assert_eq!(code(&out), 5, "{err}");
+    assert!(err.contains("waiting for the migration lock, held by pid"), "{err}");
+    assert!(err.contains("application \"lock-holder-test\"") && err.contains("connected since"), "{err}");
+    assert!(err.contains("pg_terminate_backend("), "{err}");
+    assert_eq!(db.psql("SELECT to_regclass('supabase_migrations.schema_migrations') IS NULL"), "t");
+    let _ = holder.wait_with_output();
+    // Once free, the lock is taken and released again.
+    assert_eq!(code(&migrate(&sb, &db, &["migrate"])), 0);
+    assert_eq!(db.psql("SELECT count(*) FROM pg_locks WHERE locktype = 'advisory'"), "0");
+}
+
+#[test]
+fn a_missing_applied_file_or_an_out_of_order_pending_file_is_refused() {
+    let db = TestDb::create("history");
+    let sb = workspace(&[("20240101000000_init.sql", INIT), ("20240103000000_third.sql", THIRD)]);
+    assert_eq!(code(&migrate(&sb, &db, &["migrate"])), 0);
+
+    write(&sb, "20240102000000_second.sql", SECOND);
+    let out = migrate(&sb, &db, &["migrate"]);
+    assert_eq!(code(&out), 4, "{}", stderr(&out));
+    assert!(
+        stderr(&out).contains("older than the newest applied migration: 20240102000000_second.sql"),
+        "{}",
+        stderr(&out)
+    );
+    assert!(stderr(&out).contains("--include-all"), "{}", stderr(&out));
+    let out = migrate(&sb, &db, &["migrate", "--include-all"]);
+    assert_eq!(code(&out), 0, "{}", stderr(&out));
+    assert_eq!(ledger_versions(&db), "20240101000000,20240102000000,20240103000000");
+
+    std::fs::remove_file(sb.path("supabase/migrations/20240103000000_third.sql")).unwrap();
+    let out = migrate(&sb, &db, &["migrate"]);
+    assert_eq!(code(&out), 4, "{}", stderr(&out));
+    assert!(
+        stderr(&out).contains("applied migration that supabase/migrations lacks: 20240103000000_third"),
+        "{}",
+        stderr(&out)
+    );
+    let status = migrate(&sb, &db, &["migrate", "status"]);
+    assert!(
+        stdout(&status).lines().any(|l| l.starts_with("20240103000000") && l.trim_end().ends_with("missing")),
+        "{}",
+        stdout(&status)
+    );
+}
+
+#[test]
+fn rehearse_reports_what_would_fail_and_changes_nothing() {
+    let db = TestDb::create("rehearse");
+    let sb = workspace(&[("20240101000000_init.sql", INIT), ("20240102000000_second.sql", SECOND)]);
+    let out = migrate(&sb, &db, &["migrate", "--rehearse"]);
+    assert_eq!(code(&out), 0, "{}", stderr(&out));
+    assert!(stderr(&out).contains("rehearsal: 2 migrations would apply"), "{}", stderr(&out));
+    assert_eq!(
+        db.psql(
+            "SELECT to_regclass('things') IS NULL AND to_regclass('supabase_migrations.schema_migrations') IS NULL"
+        ),
+        "t"
+    );
+
+    write(&sb, "20240103000000_bad.sql", "alter table things add column note text;\n");
+    let out = migrate(&sb, &db, &["migrate", "--rehearse"]);
+    assert_eq!(code(&out), 7, "{}", stderr(&out));
+    assert!(stderr(&out).contains("20240103000000_bad.sql would fail at statement 1 (line 1): column \"note\" of relation \"things\" already exists"), "{}", stderr(&out));
+    assert!(stderr(&out).contains("rolled back"), "{}", stderr(&out));
+    assert_eq!(db.psql("SELECT to_regclass('things') IS NULL"), "t");
+}
+
+#[test]
+fn files_that_break_the_rules_are_errors_that_name_them() {
+    let db = TestDb::create("rules");
+    let sb = workspace(&[("20240101000000_init.sql", INIT), ("init_schema.sql", "select 1;")]);
+    std::fs::write(sb.path("supabase/migrations/README.md"), "not a migration").unwrap();
+    let out = migrate(&sb, &db, &["migrate"]);
+    assert_eq!(code(&out), 1, "{}", stderr(&out));
+    assert!(
+        stderr(&out).contains("supabase/migrations/init_schema.sql is not named <version>_<name>.sql"),
+        "{}",
+        stderr(&out)
+    );
+    std::fs::remove_file(sb.path("supabase/migrations/init_schema.sql")).unwrap();
+
+    write(&sb, "20240102000000_wrapped.sql", "begin;\ncreate table w (id int);\ncommit;\n");
+    let out = migrate(&sb, &db, &["migrate"]);
+    assert_eq!(code(&out), 1, "{}", stderr(&out));
+    assert!(stderr(&out).contains("20240102000000_wrapped.sql line 1: BEGIN"), "{}", stderr(&out));
+    assert_eq!(db.psql("SELECT to_regclass('things') IS NULL"), "t", "nothing runs when a pending file is refused");
+    std::fs::remove_file(sb.path("supabase/migrations/20240102000000_wrapped.sql")).unwrap();
+
+    // Versions order by number, not by text.
+    write(&sb, "9_nine.sql", "create table nine (id int primary key);\n");
+    write(&sb, "10_ten.sql", "create table ten (id int references nine);\n");
+    std::fs::remove_file(sb.path("supabase/migrations/20240101000000_init.sql")).unwrap();
+    let out = migrate(&sb, &db, &["migrate"]);
+    assert_eq!(code(&out), 0, "{}", stderr(&out));
+    assert!(stderr(&out).find("9_nine.sql").unwrap() < stderr(&out).find("10_ten.sql").unwrap());
+}
+
+#[test]
+fn migrate_new_creates_a_utc_timestamped_file_never_older_than_the_newest() {
+    let sb = workspace(&[]);
+    let out = run_in(sb.dir.path(), &["migrate", "new", "add_invoices"], &[]);
+    assert_eq!(code(&out), 0, "{}", stderr(&out));
+    let path = stdout(&out).trim().to_string();
+    let file = Path::new(&path).file_name().unwrap().to_string_lossy().into_owned();
+    let (version, name) = file.split_once('_').unwrap();
+    assert_eq!(name, "add_invoices.sql");
+    assert_eq!(version.len(), 14);
+    assert!(version.starts_with("20"), "{version}");
+
+    write(&sb, "99990101000000_future.sql", "select 1;\n");
+    let out = run_in(sb.dir.path(), &["migrate", "new", "after_future"], &[]);
+    assert!(stdout(&out).trim().ends_with("supabase/migrations/99990101000001_after_future.sql"), "{}", stdout(&out));
+
+    let out = run_in(sb.dir.path(), &["migrate", "new", "Add Invoices"], &[]);
+    assert_eq!(code(&out), 1);
+    assert!(stderr(&out).contains("add_invoices"), "{}", stderr(&out));
+}

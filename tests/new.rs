@@ -1,0 +1,252 @@
+//! `dfworx new`, told as a user's session: run the binary, look at the disk.
+
+mod common;
+
+use common::{Sandbox, listing, stderr, stdout, tree};
+
+#[test]
+fn the_default_workspace_has_the_expected_files() {
+    let sb = Sandbox::new();
+    let out = sb.dfworx(&["new", "acme", "--yes", "--no-git"]);
+    assert!(out.status.success(), "{}", stderr(&out));
+    let listing = listing(&sb.path("acme"));
+    // Migration file names carry the creation time; keep the snapshot stable.
+    let listing = regex_lite_versions(&listing);
+    insta::assert_snapshot!("default_workspace_files", listing);
+}
+
+/// `20261123140405_x.sql` → `<version>_x.sql`
+fn regex_lite_versions(text: &str) -> String {
+    text.lines()
+        .map(|line| {
+            let (dir, name) = line.rsplit_once('/').unwrap_or(("", line));
+            match name.split_once('_') {
+                Some((digits, rest)) if digits.len() == 14 && digits.chars().all(|c| c.is_ascii_digit()) => {
+                    format!("{dir}/<version>_{rest}")
+                }
+                _ => line.to_string(),
+            }
+        })
+        .collect::<Vec<_>>()
+        .join("\n")
+}
+
+#[test]
+fn the_manifest_records_the_answers_and_the_state_records_every_file() {
+    let sb = Sandbox::new();
+    let out =
+        sb.dfworx(&["new", "acme", "--yes", "--no-git", "--app", "web", "--app", "admin", "--service", "auth-service"]);
+    assert!(out.status.success(), "{}", stderr(&out));
+
+    let manifest = sb.read("acme/dfworx.yaml");
+    for expected in [
+        "name: acme",
+        "- name: web\n    port: 3000",
+        "- name: admin\n    port: 3001",
+        "- name: auth-service\n    port: 8000",
+    ] {
+        assert!(manifest.contains(expected), "manifest lacks {expected:?}:\n{manifest}");
+    }
+
+    let state: serde_json::Value = serde_json::from_str(&sb.read("acme/.dfworx/state.json")).unwrap();
+    let files = state["files"].as_object().unwrap();
+    let on_disk = tree(&sb.path("acme"));
+    for (path, bytes) in &on_disk {
+        if path == "dfworx.yaml" || path == ".dfworx/state.json" {
+            continue;
+        }
+        let record = files.get(path).unwrap_or_else(|| panic!("{path} is not in the state"));
+        let expected = sha256(bytes);
+        assert_eq!(record["sha256"], expected, "{path}");
+    }
+    assert_eq!(files["apps/admin/package.json"]["owner"], "seeded");
+    assert_eq!(files["infrastructure/docker/compose.yaml"]["owner"], "managed");
+    assert!(files.keys().any(|p| p.starts_with("supabase/migrations/") && p.ends_with("_app_admin_schema.sql")));
+}
+
+fn sha256(bytes: &[u8]) -> String {
+    use sha2::Digest as _;
+    sha2::Sha256::digest(bytes).iter().map(|b| format!("{b:02x}")).collect()
+}
+
+#[test]
+fn every_unit_reaches_the_files_that_list_units() {
+    let sb = Sandbox::new();
+    let out = sb.dfworx(&[
+        "new",
+        "acme",
+        "--yes",
+        "--no-git",
+        "--app",
+        "web",
+        "--app",
+        "admin",
+        "--service",
+        "auth-service",
+        "--service",
+        "billing",
+    ]);
+    assert!(out.status.success(), "{}", stderr(&out));
+    let compose = sb.read("acme/infrastructure/docker/compose.yaml");
+    for service in ["postgres:", "redis:", "web:", "admin:", "auth-service:", "billing:"] {
+        assert!(compose.contains(service), "compose lacks {service}");
+    }
+    assert!(!compose.contains("\nversion:"), "compose must not carry the obsolete version key");
+    assert!(sb.read("acme/apps/admin/package.json").contains("\"name\": \"@acme/admin\""));
+    assert!(sb.path("acme/services/billing/src/billing/main.py").exists());
+    assert!(sb.read("acme/supabase/config.toml").contains("app_admin"));
+    let gitignore = sb.read("acme/.gitignore");
+    assert!(gitignore.lines().any(|l| l.trim() == ".env"), ".env must be ignored");
+    let env = sb.read("acme/.env");
+    let example = sb.read("acme/.env.example");
+    let secret = env.lines().find_map(|l| l.strip_prefix("JWT_SECRET=")).expect("JWT_SECRET in .env");
+    assert_eq!(secret.len(), 64);
+    assert!(!example.contains(secret), "the generated secret must not reach .env.example");
+}
+
+#[test]
+fn dry_run_lists_the_plan_and_writes_nothing() {
+    let sb = Sandbox::new();
+    let out = sb.dfworx(&["new", "acme", "--yes", "--dry-run"]);
+    assert!(out.status.success(), "{}", stderr(&out));
+    let plan = stdout(&out);
+    assert!(plan.lines().any(|l| l.starts_with("create") && l.ends_with(" dfworx.yaml")), "{plan}");
+    assert!(plan.contains("apps/web/package.json"));
+    assert!(stderr(&out).contains("files: "), "no count: {}", stderr(&out));
+    assert!(!sb.path("acme").exists(), "dry run created the target");
+    assert_eq!(tree(sb.dir.path()).len(), 0, "dry run left files behind");
+}
+
+#[test]
+fn a_non_empty_target_is_refused_and_left_untouched() {
+    let sb = Sandbox::new();
+    std::fs::create_dir(sb.path("acme")).unwrap();
+    std::fs::write(sb.path("acme/notes.txt"), "mine").unwrap();
+    let before = tree(sb.dir.path());
+    let out = sb.dfworx(&["new", "acme", "--yes"]);
+    assert_eq!(out.status.code(), Some(1));
+    assert!(stderr(&out).contains("already exists and is not empty"), "{}", stderr(&out));
+    assert!(stderr(&out).contains("hint:"));
+    assert_eq!(tree(sb.dir.path()), before);
+}
+
+#[test]
+fn force_adds_the_workspace_beside_existing_files_but_never_overwrites_one() {
+    let sb = Sandbox::new();
+    std::fs::create_dir(sb.path("acme")).unwrap();
+    std::fs::write(sb.path("acme/notes.txt"), "mine").unwrap();
+    let out = sb.dfworx(&["new", "acme", "--yes", "--no-git", "--force"]);
+    assert!(out.status.success(), "{}", stderr(&out));
+    assert_eq!(sb.read("acme/notes.txt"), "mine");
+    assert!(sb.path("acme/dfworx.yaml").exists());
+
+    let sb = Sandbox::new();
+    std::fs::create_dir(sb.path("acme")).unwrap();
+    std::fs::write(sb.path("acme/package.json"), "{}").unwrap();
+    let before = tree(sb.dir.path());
+    let out = sb.dfworx(&["new", "acme", "--yes", "--no-git", "--force"]);
+    assert_eq!(out.status.code(), Some(1));
+    assert!(stderr(&out).contains("package.json"), "{}", stderr(&out));
+    assert_eq!(tree(sb.dir.path()), before, "a refused --force must change nothing");
+}
+
+#[test]
+fn bad_names_are_refused_before_anything_is_written() {
+    let cases: &[(&[&str], &str)] = &[
+        (&["--name", "Acme"], "capital letter"),
+        (&["--name", "../evil"], "single path component"),
+        (&["--name", ""], "empty"),
+        (&["--name", "café"], "not ASCII"),
+        (&["--app", "my_app"], "underscore"),
+        (&["--app", "postgres"], "reserved"),
+        (&["--app", "class"], "Python keyword"),
+        (&["--service", "json"], "standard-library"),
+        (&["--app", "web", "--service", "web"], "used by both"),
+        (&["--app", &"a".repeat(41)], "limit is 40"),
+        (&["--service", "/etc"], "single path component"),
+    ];
+    for (flags, expected) in cases {
+        let sb = Sandbox::new();
+        let mut args = vec!["new", "acme", "--yes", "--no-git"];
+        args.extend_from_slice(flags);
+        let out = sb.dfworx(&args);
+        let err = stderr(&out);
+        assert_eq!(out.status.code(), Some(1), "{flags:?}: {err}");
+        assert!(err.contains(expected), "{flags:?}: expected {expected:?} in {err}");
+        assert!(err.contains("hint:"), "{flags:?}: no hint in {err}");
+        assert_eq!(tree(sb.dir.path()).len(), 0, "{flags:?} wrote something");
+    }
+}
+
+#[test]
+fn without_a_terminal_it_never_prompts_and_takes_the_defaults() {
+    let sb = Sandbox::new();
+    // stdin is not a terminal here and --yes is absent: it must finish on its own.
+    let out = sb.dfworx(&["new", "acme", "--no-git"]);
+    assert!(out.status.success(), "{}", stderr(&out));
+    let manifest = sb.read("acme/dfworx.yaml");
+    assert!(manifest.contains("- name: web") && manifest.contains("- name: auth-service"), "{manifest}");
+    assert!(stderr(&out).contains("Next steps"));
+    assert!(stdout(&out).is_empty(), "status belongs on stderr: {}", stdout(&out));
+}
+
+#[test]
+fn git_init_makes_a_first_commit() {
+    let sb = Sandbox::new();
+    let out = sb.dfworx(&["new", "acme", "--yes"]);
+    assert!(out.status.success(), "{}", stderr(&out));
+    let log =
+        std::process::Command::new("git").args(["log", "--oneline"]).current_dir(sb.path("acme")).output().unwrap();
+    assert!(String::from_utf8_lossy(&log.stdout).contains("Create workspace with dfworx"));
+    let status = std::process::Command::new("git")
+        .args(["status", "--porcelain"])
+        .current_dir(sb.path("acme"))
+        .output()
+        .unwrap();
+    assert!(status.stdout.is_empty(), "uncommitted files: {}", String::from_utf8_lossy(&status.stdout));
+}
+
+#[test]
+fn quiet_prints_nothing_and_help_has_examples() {
+    let sb = Sandbox::new();
+    let out = sb.dfworx(&["--quiet", "new", "acme", "--yes", "--no-git"]);
+    assert!(out.status.success());
+    assert!(stderr(&out).is_empty(), "{}", stderr(&out));
+    for command in [vec!["--help"], vec!["new", "--help"], vec!["doctor", "--help"], vec!["completions", "--help"]] {
+        let out = sb.dfworx(&command);
+        assert!(stdout(&out).contains("Example"), "{command:?} help has no example");
+    }
+    let out = sb.dfworx(&["completions", "bash"]);
+    assert!(stdout(&out).contains("dfworx"));
+    assert!(stdout(&sb.dfworx(&["--version"])).starts_with("dfworx "));
+}
+
+#[test]
+fn a_failed_install_keeps_the_workspace_and_says_how_to_retry() {
+    let sb = Sandbox::new();
+    // No pnpm on this PATH: the install step fails, the workspace stays.
+    let out = assert_cmd::Command::cargo_bin("dfworx")
+        .unwrap()
+        .args(["new", "acme", "--yes", "--no-git", "--install"])
+        .current_dir(sb.dir.path())
+        .env("PATH", sb.dir.path())
+        .env("NO_COLOR", "1")
+        .output()
+        .unwrap();
+    let err = stderr(&out);
+    assert_eq!(out.status.code(), Some(1), "{err}");
+    assert!(err.contains("pnpm install"), "{err}");
+    assert!(err.contains("hint:") && err.contains("cd "), "no retry hint: {err}");
+    assert!(sb.path("acme/dfworx.yaml").exists(), "a failed install must not undo the workspace");
+}
+
+#[test]
+fn doctor_lists_every_tool_a_workspace_uses() {
+    let sb = Sandbox::new();
+    let out = sb.dfworx(&["doctor"]);
+    assert!(out.status.success());
+    let table = stdout(&out);
+    for tool in ["node", "pnpm", "uv", "python3", "psql", "docker"] {
+        assert!(table.lines().any(|l| l.split_whitespace().nth(1) == Some(tool)), "{tool} missing from:\n{table}");
+    }
+}
