@@ -120,15 +120,47 @@ fn the_generated_workspace_migrates_its_second_run_is_a_no_op_and_its_rls_tests_
     assert_eq!(value["counts"]["applied"], files);
 
     // The generated SQL tests of row level security, against the migrated database.
+    let said = rls_tests_pass(&root, &url);
+    assert!(said.contains("--- supabase/tests/app_web_rls.test.sql"), "{said}");
+}
+
+/// Runs the workspace's own `scripts/test-db.sh` (the generated RLS tests) and returns what it printed.
+fn rls_tests_pass(root: &Path, url: &str) -> String {
     let tests = std::process::Command::new("bash")
         .arg("scripts/test-db.sh")
-        .current_dir(&root)
-        .env("DATABASE_URL", &url)
+        .current_dir(root)
+        .env("DATABASE_URL", url)
         .env("PGOPTIONS", "-c client_min_messages=warning")
         .output()
         .expect("bash runs");
     assert!(tests.status.success(), "RLS tests failed:\n{}\n{}", stdout(&tests), stderr(&tests));
     assert!(stdout(&tests).contains(" passed, 0 failed"), "{}", stdout(&tests));
+    stdout(&tests)
+}
+
+#[test]
+fn adding_an_app_to_a_migrated_workspace_migrates_just_its_schema_and_its_rls_tests_pass() {
+    let db = TestDb::create("add_app");
+    let sb = Sandbox::new();
+    let out = sb.dfworx(&["new", "acme", "--yes", "--no-git", "--no-install"]);
+    assert!(out.status.success(), "{}", stderr(&out));
+    let root = sb.path("acme");
+    let url = db.url();
+    assert_eq!(code(&run_in(&root, &["migrate", "--database-url", &url], &[])), 0);
+
+    let out = run_in(&root, &["add", "app", "admin"], &[]);
+    assert_eq!(code(&out), 0, "{}", stderr(&out));
+    let out = run_in(&root, &["migrate", "--database-url", &url], &[]);
+    assert_eq!(code(&out), 0, "{}", stderr(&out));
+    let said = stderr(&out);
+    let applied: Vec<&str> = said.lines().filter(|l| l.trim_start().starts_with("Applied ")).collect();
+    assert_eq!(applied.len(), 1, "only the new app's migration runs:\n{said}");
+    assert!(applied[0].contains("_app_admin_schema.sql"), "{}", applied[0]);
+    assert_eq!(db.psql("SELECT count(*) FROM pg_namespace WHERE nspname = 'app_admin'"), "1");
+    assert_eq!(db.psql("SELECT relrowsecurity FROM pg_class WHERE oid = 'app_admin.projects'::regclass"), "t");
+
+    let said = rls_tests_pass(&root, &url);
+    assert!(said.contains("--- supabase/tests/app_admin_rls.test.sql"), "{said}");
 }
 
 #[test]
@@ -534,6 +566,10 @@ fn connection_failures_are_one_or_two_clear_lines() {
     drop(silent);
 }
 
+/// Advisory locks held in this test's database (pg_locks is cluster-wide; other tests run beside this one).
+const ADVISORY_LOCKS_HERE: &str = "SELECT count(*) FROM pg_locks WHERE locktype = 'advisory' AND granted \
+     AND database = (SELECT oid FROM pg_database WHERE datname = current_database())";
+
 #[test]
 fn a_run_that_cannot_get_the_lock_in_time_names_the_holder() {
     let db = TestDb::create("lock");
@@ -546,7 +582,7 @@ fn a_run_that_cannot_get_the_lock_in_time_names_the_holder() {
         .spawn()
         .unwrap();
     let deadline = std::time::Instant::now() + std::time::Duration::from_secs(5);
-    while db.psql("SELECT count(*) FROM pg_locks WHERE locktype = 'advisory' AND granted") == "0" {
+    while db.psql(ADVISORY_LOCKS_HERE) == "0" {
         assert!(std::time::Instant::now() < deadline, "the holder never took the lock");
         std::thread::sleep(std::time::Duration::from_millis(50));
     }
@@ -560,7 +596,7 @@ fn a_run_that_cannot_get_the_lock_in_time_names_the_holder() {
     let _ = holder.wait_with_output();
     // Once free, the lock is taken and released again.
     assert_eq!(code(&migrate(&sb, &db, &["migrate"])), 0);
-    assert_eq!(db.psql("SELECT count(*) FROM pg_locks WHERE locktype = 'advisory'"), "0");
+    assert_eq!(db.psql(ADVISORY_LOCKS_HERE), "0");
 }
 
 #[test]

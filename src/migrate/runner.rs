@@ -147,7 +147,7 @@ fn plan<'a>(
         for s in &m.statements {
             match classify::classify(&s.text, server) {
                 Kind::TransactionControl => {
-                    let line = line_of(&m.text, s.offset + (s.text.len() - super::split::skip_blank(&s.text).len()));
+                    let line = statement_line(m, s);
                     let words = super::split::leading_words(&s.text, 2).join(" ").to_uppercase();
                     return Err(UserError::new(format!(
                         "{} line {line}: {words} — dfworx runs every migration in a transaction of its own",
