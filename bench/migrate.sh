@@ -24,7 +24,8 @@ dbmate_version=2.36.0
 if [ ! -x "$tools/dbmate-$dbmate_version/node_modules/.bin/dbmate" ]; then
   npm install --silent --no-audit --no-fund --prefix "$tools/dbmate-$dbmate_version" "dbmate@$dbmate_version" >/dev/null
 fi
-dbmate=$tools/dbmate-$dbmate_version/node_modules/.bin/dbmate
+# Its own binary, not the node wrapper in node_modules/.bin (which adds a Node.js start to every run).
+dbmate=$(echo "$tools/dbmate-$dbmate_version"/node_modules/@dbmate/linux-*/bin/dbmate)
 
 work=$(mktemp -d)
 dbs=()

@@ -3,7 +3,7 @@
 use std::str::FromStr as _;
 use std::time::Duration;
 
-use sqlx::postgres::PgConnectOptions;
+use sqlx::postgres::{PgConnectOptions, PgSslMode};
 use sqlx::{Connection as _, PgConnection};
 
 use super::lock;
@@ -40,9 +40,23 @@ impl Session {
             options = options.application_name("dfworx migrate");
         }
         printer.detail("Connecting", &shown);
-        let conn = match tokio::time::timeout(timeout, PgConnection::connect_with(&options)).await {
+        let plaintext_first = loopback_without_ssl_mode(&options, &target.url);
+        let attempt = |options: PgConnectOptions| {
+            tokio::time::timeout(timeout, async move {
+                PgConnection::connect_with(&options).await.map_err(|e| (e, options))
+            })
+        };
+        let first = if plaintext_first { options.clone().ssl_mode(PgSslMode::Disable) } else { options.clone() };
+        let mut result = attempt(first).await;
+        if plaintext_first
+            && matches!(&result, Ok(Err((sqlx::Error::Database(db), _))) if db.code().as_deref() == Some("28000"))
+        {
+            // The server wants TLS even on loopback (a hostssl line in pg_hba.conf): what sslmode=prefer does.
+            result = attempt(options).await;
+        }
+        let conn = match result {
             Ok(Ok(conn)) => conn,
-            Ok(Err(e)) => return Err(describe(&e, &shown, &options, target).into()),
+            Ok(Err((e, options))) => return Err(describe(&e, &shown, &options, target).into()),
             Err(_) => {
                 return Err(connection_error(
                     format!("cannot connect to {shown}: no answer within {}", lock::seconds(timeout)),
@@ -66,6 +80,21 @@ impl Session {
         }
         let _ = self.conn.close().await;
     }
+}
+
+/// Whether to try a plaintext connection before TLS: the host is this machine and neither the URL nor
+/// PGSSLMODE names an sslmode (libpq's default, `prefer`, would start a TLS handshake). TLS protects
+/// nothing on loopback (any `ssl…` parameter in the URL counts as asking), and sqlx 0.9.0 leaves Nagle's algorithm on (sqlx issue #4335, fixed upstream but
+/// unreleased), so a handshake stalls twice on delayed ACKs: about 80 ms, most of a no-op run. A server
+/// that insists on TLS refuses the plaintext attempt and gets the TLS one (libpq's `sslmode=allow`).
+fn loopback_without_ssl_mode(options: &PgConnectOptions, url: &str) -> bool {
+    let asked = url.split_once('?').is_some_and(|(_, query)| {
+        query.split('&').any(|pair| pair.get(..3).is_some_and(|k| k.eq_ignore_ascii_case("ssl")))
+    }) || std::env::var_os("PGSSLMODE").is_some();
+    let host = options.get_host().trim_start_matches('[').trim_end_matches(']');
+    let loopback =
+        host.eq_ignore_ascii_case("localhost") || host.parse::<std::net::IpAddr>().is_ok_and(|ip| ip.is_loopback());
+    !asked && options.get_socket().is_none() && loopback
 }
 
 /// sqlx's own text for an error, without its generic prefixes.

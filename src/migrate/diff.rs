@@ -11,11 +11,11 @@ use super::split::line_of;
 /// `ledger` are the recorded statements; both sides are compared with CRLF and a BOM normalised away.
 pub fn statement_diff(m: &Migration, ledger: &[String]) -> String {
     let old: Vec<String> = ledger.iter().map(|s| normalize(s).into_owned()).collect();
-    let new: Vec<String> = m.statements.iter().map(|s| normalize(&s.text).into_owned()).collect();
+    let new: Vec<String> = m.statements().iter().map(|s| normalize(&s.text).into_owned()).collect();
     let mut out = String::new();
     let _ = writeln!(out, "--- {} as applied (supabase_migrations.schema_migrations)", m.file_name);
     let _ = writeln!(out, "+++ {} on disk", m.file_name);
-    let line = |j: usize| m.statements.get(j).map_or(0, |s| line_of(&m.text, s.offset));
+    let line = |j: usize| m.statements().get(j).map_or(0, |s| line_of(&m.text, s.offset));
     for op in similar::capture_diff_slices(Algorithm::Myers, &old, &new) {
         match op {
             DiffOp::Equal { .. } => {}

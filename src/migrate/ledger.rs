@@ -15,13 +15,23 @@ use crate::error::UserError;
 /// The bookkeeping tables' DDL, run only when one of them is missing.
 pub const BOOKKEEPING_SQL: &str = include_str!("../../migrations/0001_ledger_tables.sql");
 
-/// One row of the Supabase CLI's ledger. `statements` is `None` when the row holds none (written by
-/// `supabase migration repair`, or for an empty file).
+/// One row of the Supabase CLI's ledger.
 #[derive(Clone, Debug)]
 pub struct LedgerRow {
     pub version: String,
     pub name: Option<String>,
-    pub statements: Option<Vec<String>>,
+    pub statements: Recorded,
+}
+
+/// What is known of a ledger row's statements.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub enum Recorded {
+    /// Not fetched: dfworx applied this version from a file whose checksum equals the file on disk now,
+    /// and wrote the row's statements from that file in the same transaction, so they match it.
+    Vouched,
+    /// The row holds no statements (written by `supabase migration repair`, or for an empty file).
+    Nothing,
+    Statements(Vec<String>),
 }
 
 /// One row of dfworx's own table.
@@ -51,28 +61,64 @@ impl Ledger {
     }
 }
 
-const READ_LEDGER: &str =
-    "SELECT 's', version, name, to_json(statements)::text FROM supabase_migrations.schema_migrations";
-const READ_DFWORX: &str = "SELECT 'd', version, checksum, state, statements_done::text, statements_total::text, progress_checksum, \
+const READ_LEDGER: &str = "SELECT 's', version, name FROM supabase_migrations.schema_migrations";
+const READ_DFWORX: &str = "SELECT 'd', version, checksum, state, statements_done::text, statements_total::text, progress_checksum \
+     FROM supabase_migrations.dfworx_migrations";
+/// The same, with when and how long (for `status`; formatting 500 timestamps is a third of a no-op run's query).
+const READ_DFWORX_TIMES: &str = "SELECT 'd', version, checksum, state, statements_done::text, statements_total::text, progress_checksum, \
      to_char(applied_at AT TIME ZONE 'UTC', 'YYYY-MM-DD\"T\"HH24:MI:SS\"Z\"'), duration_ms::text \
      FROM supabase_migrations.dfworx_migrations";
 const PROBE: &str = "SELECT (to_regclass('supabase_migrations.schema_migrations') IS NOT NULL)::text, \
      (to_regclass('supabase_migrations.dfworx_migrations') IS NOT NULL)::text";
 
 /// Reads both tables in one round trip when they exist (the common case); otherwise finds out which
-/// exist and reads those. Reads only: never creates anything.
-pub async fn read(conn: &mut PgConnection) -> anyhow::Result<Ledger> {
-    match read_tables(conn, true, true).await {
-        Ok(ledger) => Ok(ledger),
+/// exist and reads those. Statements are fetched, in a second round trip, only for the applied files
+/// that dfworx cannot vouch for by checksum (applied by the Supabase CLI, or changed since): a no-op
+/// run over hundreds of migrations neither transfers nor splits them. Reads only: never creates anything.
+pub async fn read(conn: &mut PgConnection, migrations: &[Migration], times: bool) -> anyhow::Result<Ledger> {
+    let mut ledger = match read_tables(conn, true, true, times).await {
+        Ok(ledger) => ledger,
         Err(e) if sqlstate(&e).as_deref() == Some("42P01") => {
             let rows = sqlx::raw_sql(PROBE).fetch_all(&mut *conn).await.map_err(read_error)?;
             let row = rows.first().ok_or_else(|| anyhow::anyhow!("the catalog probe returned no row"))?;
             let has_ledger = row.try_get::<String, _>(0).map_err(read_error)? == "true";
             let has_dfworx = row.try_get::<String, _>(1).map_err(read_error)? == "true";
-            read_tables(conn, has_ledger, has_dfworx).await.map_err(read_error)
+            read_tables(conn, has_ledger, has_dfworx, times).await.map_err(read_error)?
         }
-        Err(e) => Err(read_error(e)),
+        Err(e) => return Err(read_error(e)),
+    };
+    let unvouched: Vec<String> = migrations
+        .iter()
+        .filter(|m| ledger.rows.contains_key(&m.version))
+        .filter(|m| !ledger.dfworx.get(&m.version).is_some_and(|d| d.state == "applied" && d.checksum == m.checksum()))
+        .map(|m| literal(&m.version))
+        .collect();
+    if !unvouched.is_empty() {
+        let sql = format!(
+            "SELECT version, to_json(statements)::text FROM supabase_migrations.schema_migrations WHERE version IN ({})",
+            unvouched.join(",")
+        );
+        for row in sqlx::raw_sql(AssertSqlSafe(sql)).fetch_all(&mut *conn).await.map_err(read_error)? {
+            let version: String = row.try_get(0).map_err(read_error)?;
+            let json: Option<String> = row.try_get(1).map_err(read_error)?;
+            if let Some(entry) = ledger.rows.get_mut(&version) {
+                entry.statements = statements_from_json(json.as_deref()).map_err(read_error)?;
+            }
+        }
     }
+    Ok(ledger)
+}
+
+fn statements_from_json(json: Option<&str>) -> Result<Recorded, sqlx::Error> {
+    let Some(json) = json else { return Ok(Recorded::Nothing) };
+    let items: Option<Vec<Option<String>>> =
+        serde_json::from_str(json).map_err(|e| sqlx::Error::Decode(Box::new(e)))?;
+    Ok(match items {
+        Some(items) if !items.is_empty() => {
+            Recorded::Statements(items.into_iter().map(Option::unwrap_or_default).collect())
+        }
+        _ => Recorded::Nothing,
+    })
 }
 
 fn read_error(e: sqlx::Error) -> anyhow::Error {
@@ -84,30 +130,22 @@ fn read_error(e: sqlx::Error) -> anyhow::Error {
     super::db_error(e, "cannot read the migration ledger")
 }
 
-async fn read_tables(conn: &mut PgConnection, ledger: bool, dfworx: bool) -> Result<Ledger, sqlx::Error> {
+async fn read_tables(conn: &mut PgConnection, ledger: bool, dfworx: bool, times: bool) -> Result<Ledger, sqlx::Error> {
     let mut out = Ledger { has_ledger_table: ledger, has_dfworx_table: dfworx, ..Ledger::default() };
+    let read_dfworx = if times { READ_DFWORX_TIMES } else { READ_DFWORX };
     let sql = match (ledger, dfworx) {
-        (true, true) => format!("{READ_LEDGER};\n{READ_DFWORX}"),
+        (true, true) => format!("{READ_LEDGER};\n{read_dfworx}"),
         (true, false) => READ_LEDGER.to_string(),
-        (false, true) => READ_DFWORX.to_string(),
+        (false, true) => read_dfworx.to_string(),
         (false, false) => return Ok(out),
     };
     for row in sqlx::raw_sql(AssertSqlSafe(sql)).fetch_all(&mut *conn).await? {
         let tag: String = row.try_get(0)?;
         let version: String = row.try_get(1)?;
         if tag == "s" {
-            let json: Option<String> = row.try_get(3)?;
-            let statements = match json {
-                Some(json) => {
-                    let items: Option<Vec<Option<String>>> =
-                        serde_json::from_str(&json).map_err(|e| sqlx::Error::Decode(Box::new(e)))?;
-                    items
-                        .map(|v| v.into_iter().map(Option::unwrap_or_default).collect::<Vec<_>>())
-                        .filter(|v| !v.is_empty())
-                }
-                None => None,
-            };
-            out.rows.insert(version.clone(), LedgerRow { version, name: row.try_get(2)?, statements });
+            // Stays `Vouched` unless `read` fetches the statements.
+            out.rows
+                .insert(version.clone(), LedgerRow { version, name: row.try_get(2)?, statements: Recorded::Vouched });
         } else {
             let number = |i: usize| -> Result<Option<i64>, sqlx::Error> {
                 Ok(row.try_get::<Option<String>, _>(i)?.and_then(|s| s.parse().ok()))
@@ -120,8 +158,8 @@ async fn read_tables(conn: &mut PgConnection, ledger: bool, dfworx: bool) -> Res
                     statements_done: number(4)?.unwrap_or(0).try_into().unwrap_or(0),
                     statements_total: number(5)?.unwrap_or(0).try_into().unwrap_or(0),
                     progress_checksum: row.try_get(6)?,
-                    applied_at: row.try_get(7)?,
-                    duration_ms: number(8)?,
+                    applied_at: if times { row.try_get(7)? } else { None },
+                    duration_ms: if times { number(8)? } else { None },
                 },
             );
         }
@@ -194,7 +232,7 @@ pub enum Duration {
 
 /// dfworx's row for a file: `applied`, or `partial` with its progress.
 pub fn upsert_dfworx_row(m: &Migration, done: usize, duration: &Duration) -> String {
-    let total = m.statements.len();
+    let total = m.statements().len();
     let state = if done >= total { "applied" } else { "partial" };
     let progress = if done >= total { "NULL".to_string() } else { literal(&progress_checksum(m, done)) };
     let duration = match duration {
@@ -221,7 +259,7 @@ pub fn upsert_dfworx_row(m: &Migration, done: usize, duration: &Duration) -> Str
 /// SHA-256 of the first `done` statements (normalised), so a resumed file is known to start the same.
 pub fn progress_checksum(m: &Migration, done: usize) -> String {
     let mut hasher = sha2::Sha256::new();
-    for s in m.statements.iter().take(done) {
+    for s in m.statements().iter().take(done) {
         hasher.update(source::normalize(&s.text).as_bytes());
         hasher.update([0u8]);
     }

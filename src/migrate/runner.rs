@@ -51,7 +51,7 @@ impl FilePlan<'_> {
                 format!(
                     "statement by statement ({why}), resuming at statement {} of {}",
                     self.resume + 1,
-                    self.m.statements.len()
+                    self.m.statements().len()
                 )
             }
             Some(why) => format!("statement by statement ({why})"),
@@ -66,7 +66,7 @@ pub async fn up(
     printer: &Printer,
 ) -> anyhow::Result<u8> {
     let started = Instant::now();
-    let before = ledger::read(&mut session.conn).await?;
+    let before = ledger::read(&mut session.conn, migrations, false).await?;
     let status = status::compute(migrations, &before);
     status.check(opts.include_all, printer)?;
     if status.pending().is_empty() {
@@ -91,13 +91,13 @@ pub async fn up(
 
     lock::acquire(&mut session.conn, opts.lock_timeout, printer).await?;
     session.locked = true;
-    let mut after = ledger::read(&mut session.conn).await?;
+    let mut after = ledger::read(&mut session.conn, migrations, false).await?;
     if !after.tables_exist() && !opts.rehearse {
         sqlx::raw_sql(ledger::BOOKKEEPING_SQL)
             .execute(&mut session.conn)
             .await
             .map_err(|e| bookkeeping_error(e, "cannot create the ledger tables in schema supabase_migrations"))?;
-        after = ledger::read(&mut session.conn).await?;
+        after = ledger::read(&mut session.conn, migrations, false).await?;
     }
     let status = status::compute(migrations, &after);
     status.check(opts.include_all, printer)?;
@@ -144,7 +144,7 @@ fn plan<'a>(
         let Some(m) = entry.index.map(|i| &migrations[i]) else { continue };
         let mut no_transaction =
             classify::has_no_transaction_header(&m.text).then(|| "marked -- dfworx:no-transaction".to_string());
-        for s in &m.statements {
+        for s in m.statements() {
             match classify::classify(&s.text, server) {
                 Kind::TransactionControl => {
                     let line = statement_line(m, s);
@@ -169,7 +169,7 @@ fn plan<'a>(
         if entry.state == State::Partial
             && let Some(row) = ledger.dfworx.get(&m.version)
         {
-            let done = row.statements_done.min(m.statements.len());
+            let done = row.statements_done.min(m.statements().len());
             if row.progress_checksum.as_deref() != Some(ledger::progress_checksum(m, done).as_str()) {
                 return Err(UserError {
                     message: format!(
@@ -236,7 +236,7 @@ async fn apply_in_transaction(conn: &mut PgConnection, m: &Migration) -> anyhow:
         "BEGIN;\n{}\n;\n{};\n{};\nCOMMIT;",
         m.executable_text(),
         ledger::insert_ledger_row(m),
-        ledger::upsert_dfworx_row(m, m.statements.len(), &ledger::Duration::SinceMessage)
+        ledger::upsert_dfworx_row(m, m.statements().len(), &ledger::Duration::SinceMessage)
     );
     if let Err(e) = run_batch(conn, sql).await {
         rollback(conn).await;
@@ -259,9 +259,9 @@ async fn apply_statementwise(
 ) -> anyhow::Result<()> {
     let m = p.m;
     let started = Instant::now();
-    let total = m.statements.len();
+    let total = m.statements().len();
     for i in p.resume..total {
-        let s = &m.statements[i];
+        let s = &m.statements()[i];
         if !is_executable(&s.text) {
             continue;
         }
@@ -331,7 +331,7 @@ async fn rehearse(
             "{}\n;\n{};\n{};",
             m.executable_text(),
             ledger::insert_ledger_row(m),
-            ledger::upsert_dfworx_row(m, m.statements.len(), &ledger::Duration::SinceMessage)
+            ledger::upsert_dfworx_row(m, m.statements().len(), &ledger::Duration::SinceMessage)
         );
         if let Err(e) = run_batch(conn, sql).await {
             rollback(conn).await;
@@ -403,12 +403,12 @@ fn failure(m: &Migration, sent: &Sent<'_>, e: BatchError, mode: Mode) -> anyhow:
         _ => None,
     };
     let statement_index = match position {
-        Some(at) => m.statements.iter().rposition(|s| s.offset <= at),
+        Some(at) => m.statements().iter().rposition(|s| s.offset <= at),
         None => match mode {
             Mode::Statementwise { done } => Some(done),
             _ => {
                 let executable: Vec<usize> =
-                    (0..m.statements.len()).filter(|&i| is_executable(&m.statements[i].text)).collect();
+                    (0..m.statements().len()).filter(|&i| is_executable(&m.statements()[i].text)).collect();
                 e.completed.checked_sub(sent.leading_commands).and_then(|k| executable.get(k).copied())
             }
         },
@@ -416,7 +416,7 @@ fn failure(m: &Migration, sent: &Sent<'_>, e: BatchError, mode: Mode) -> anyhow:
     let verb = if matches!(mode, Mode::Rehearsal) { "would fail" } else { "failed" };
     let head = match statement_index {
         Some(i) => {
-            let line = position.map_or_else(|| statement_line(m, &m.statements[i]), |at| line_of(&m.text, at));
+            let line = position.map_or_else(|| statement_line(m, &m.statements()[i]), |at| line_of(&m.text, at));
             format!("{} {verb} at statement {} (line {line}): {}", m.file_name, i + 1, db.message())
         }
         None => format!("{} {verb}: {}", m.file_name, db.message()),
@@ -433,7 +433,7 @@ fn failure(m: &Migration, sent: &Sent<'_>, e: BatchError, mode: Mode) -> anyhow:
     }
     if let Some(i) = statement_index {
         details.push(String::new());
-        details.extend(excerpt(m, &m.statements[i], position));
+        details.extend(excerpt(m, &m.statements()[i], position));
     }
     let mut hint = match mode {
         Mode::Transaction => {
@@ -461,7 +461,7 @@ fn failure(m: &Migration, sent: &Sent<'_>, e: BatchError, mode: Mode) -> anyhow:
         _ => {}
     }
     if let (Mode::Statementwise { .. }, Some(i)) = (mode, statement_index)
-        && let Kind::NoTransaction(what) = classify::classify(&m.statements[i].text, 0)
+        && let Kind::NoTransaction(what) = classify::classify(&m.statements()[i].text, 0)
         && what.contains("INDEX CONCURRENTLY")
     {
         hint.push_str(

@@ -21,26 +21,31 @@ pub struct Migration {
     pub file_name: String,
     /// The file's text as read (a BOM and CRLF line ends are kept: the ledger stores them verbatim).
     pub text: String,
-    /// The Supabase CLI's split of `text`.
-    pub statements: Vec<Statement>,
+    /// The Supabase CLI's split of `text`, made on first use: a file the ledger vouches for by checksum
+    /// is never split (see `ledger::read`).
+    statements: std::sync::OnceLock<Vec<Statement>>,
 }
 
 impl Migration {
     pub fn from_text(file_name: &str, text: String) -> Option<Self> {
         let (version, name) = parse_file_name(file_name)?;
-        let statements = split::split(&text);
         Some(Self {
             version: version.to_string(),
             name: name.to_string(),
             file_name: file_name.to_string(),
             text,
-            statements,
+            statements: std::sync::OnceLock::new(),
         })
+    }
+
+    /// The Supabase CLI's split of the file.
+    pub fn statements(&self) -> &[Statement] {
+        self.statements.get_or_init(|| split::split(&self.text))
     }
 
     /// The statement texts, as the ledger stores them.
     pub fn statement_texts(&self) -> Vec<&str> {
-        self.statements.iter().map(|s| s.text.as_str()).collect()
+        self.statements().iter().map(|s| s.text.as_str()).collect()
     }
 
     /// SHA-256 of the file with a BOM and CRLF line ends normalised away.
@@ -94,12 +99,13 @@ pub fn load(root: &Path) -> anyhow::Result<Vec<Migration>> {
         }
         Err(e) => return Err(anyhow::Error::new(e).context(format!("cannot read {}", dir.display()))),
     };
-    let mut migrations = Vec::new();
+    let mut names = Vec::new();
     for entry in entries {
         let entry = entry.with_context(|| format!("cannot read {}", dir.display()))?;
         let file_name = entry.file_name().to_string_lossy().into_owned();
-        let path = entry.path();
-        if !file_name.to_ascii_lowercase().ends_with(".sql") || path.is_dir() {
+        // The type comes with the directory listing on most file systems: no stat per file.
+        let is_dir = entry.file_type().map_or_else(|_| entry.path().is_dir(), |t| t.is_dir());
+        if !file_name.to_ascii_lowercase().ends_with(".sql") || is_dir {
             continue;
         }
         if parse_file_name(&file_name).is_none() {
@@ -107,12 +113,9 @@ pub fn load(root: &Path) -> anyhow::Result<Vec<Migration>> {
                 .hint("rename it to match, or move it out of supabase/migrations (dfworx never skips a .sql file there)")
                 .into());
         }
-        let bytes = std::fs::read(&path).with_context(|| format!("cannot read {}", path.display()))?;
-        let text = String::from_utf8(bytes).map_err(|_| {
-            UserError::new(format!("{DIR}/{file_name} is not valid UTF-8")).hint("save the file as UTF-8")
-        })?;
-        migrations.extend(Migration::from_text(&file_name, text));
+        names.push(file_name);
     }
+    let mut migrations = read_all(&dir, &names)?;
     migrations.sort_by(|a, b| compare_versions(&a.version, &b.version).then_with(|| a.version.cmp(&b.version)));
     for pair in migrations.windows(2) {
         if compare_versions(&pair[0].version, &pair[1].version) == Ordering::Equal {
@@ -125,6 +128,34 @@ pub fn load(root: &Path) -> anyhow::Result<Vec<Migration>> {
         }
     }
     Ok(migrations)
+}
+
+/// Reads and splits the files, on every core when there are many (most of a no-op run's own work).
+fn read_all(dir: &Path, names: &[String]) -> anyhow::Result<Vec<Migration>> {
+    let read = |names: &[String]| -> anyhow::Result<Vec<Migration>> {
+        names.iter().map(|file_name| read_one(dir, file_name)).collect()
+    };
+    let threads = std::thread::available_parallelism().map_or(1, usize::from).min(8);
+    if threads < 2 || names.len() < 64 {
+        return read(names);
+    }
+    let chunk = names.len().div_ceil(threads);
+    std::thread::scope(|scope| {
+        let handles: Vec<_> = names.chunks(chunk).map(|part| scope.spawn(move || read(part))).collect();
+        let mut all = Vec::with_capacity(names.len());
+        for handle in handles {
+            all.extend(handle.join().map_err(|_| anyhow::anyhow!("a thread reading {} panicked", dir.display()))??);
+        }
+        Ok(all)
+    })
+}
+
+fn read_one(dir: &Path, file_name: &str) -> anyhow::Result<Migration> {
+    let path = dir.join(file_name);
+    let bytes = std::fs::read(&path).with_context(|| format!("cannot read {}", path.display()))?;
+    let text = String::from_utf8(bytes)
+        .map_err(|_| UserError::new(format!("{DIR}/{file_name} is not valid UTF-8")).hint("save the file as UTF-8"))?;
+    Migration::from_text(file_name, text).ok_or_else(|| anyhow::anyhow!("{file_name}: not a migration file name"))
 }
 
 /// Checks a name for `migrate new`: lowercase letters, digits and underscores.

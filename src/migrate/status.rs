@@ -8,7 +8,7 @@ use std::fmt::Write as _;
 use serde::Serialize;
 
 use super::diff::statement_diff;
-use super::ledger::Ledger;
+use super::ledger::{Ledger, Recorded};
 use super::source::{Migration, compare_versions, normalize};
 use crate::error::{UserError, exit};
 
@@ -85,9 +85,10 @@ pub fn compute(migrations: &[Migration], ledger: &Ledger) -> Status {
                 entry.duration_ms = own.duration_ms;
             }
             match &row.statements {
-                Some(recorded) => {
-                    let same = recorded.len() == m.statements.len()
-                        && recorded.iter().zip(&m.statements).all(|(a, b)| normalize(a) == normalize(&b.text));
+                Recorded::Vouched => {}
+                Recorded::Statements(recorded) => {
+                    let same = recorded.len() == m.statements().len()
+                        && recorded.iter().zip(m.statements()).all(|(a, b)| normalize(a) == normalize(&b.text));
                     if !same {
                         entry.state = State::Drifted;
                         entry.diff = Some(statement_diff(m, recorded));
@@ -95,9 +96,9 @@ pub fn compute(migrations: &[Migration], ledger: &Ledger) -> Status {
                 }
                 // No statements recorded (`supabase migration repair`, or an empty file): fall back on
                 // the checksum dfworx kept, if it applied the file.
-                None => {
-                    if let Some(own) = own.filter(|o| o.state == "applied" && o.checksum != m.checksum()) {
-                        let _ = own;
+                Recorded::Nothing => {
+                    if ledger.dfworx.get(&m.version).is_some_and(|o| o.state == "applied" && o.checksum != m.checksum())
+                    {
                         entry.state = State::Drifted;
                         entry.diff = Some(format!(
                             "{}: the file's checksum differs from the one recorded when it was applied (the ledger holds no statements to compare)",
@@ -112,8 +113,9 @@ pub fn compute(migrations: &[Migration], ledger: &Ledger) -> Status {
         }
         entries.push(entry);
     }
+    let on_disk: std::collections::HashSet<&str> = migrations.iter().map(|m| m.version.as_str()).collect();
     for row in ledger.rows.values() {
-        if !migrations.iter().any(|m| m.version == row.version) {
+        if !on_disk.contains(row.version.as_str()) {
             let own = ledger.dfworx.get(&row.version);
             entries.push(Entry {
                 version: row.version.clone(),
