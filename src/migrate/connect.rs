@@ -40,7 +40,7 @@ impl Session {
             options = options.application_name("dfworx migrate");
         }
         printer.detail("Connecting", &shown);
-        let plaintext_first = loopback_without_ssl_mode(&options, &target.url);
+        let plaintext_first = loopback_without_ssl_mode(&options, &target.url, std::env::var_os("PGSSLMODE").is_some());
         let attempt = |options: PgConnectOptions| {
             tokio::time::timeout(timeout, async move {
                 PgConnection::connect_with(&options).await.map_err(|e| (e, options))
@@ -87,10 +87,10 @@ impl Session {
 /// nothing on loopback (any `ssl…` parameter in the URL counts as asking), and sqlx 0.9.0 leaves Nagle's algorithm on (sqlx issue #4335, fixed upstream but
 /// unreleased), so a handshake stalls twice on delayed ACKs: about 80 ms, most of a no-op run. A server
 /// that insists on TLS refuses the plaintext attempt and gets the TLS one (libpq's `sslmode=allow`).
-fn loopback_without_ssl_mode(options: &PgConnectOptions, url: &str) -> bool {
+fn loopback_without_ssl_mode(options: &PgConnectOptions, url: &str, pgsslmode_set: bool) -> bool {
     let asked = url.split_once('?').is_some_and(|(_, query)| {
         query.split('&').any(|pair| pair.get(..3).is_some_and(|k| k.eq_ignore_ascii_case("ssl")))
-    }) || std::env::var_os("PGSSLMODE").is_some();
+    }) || pgsslmode_set;
     let host = options.get_host().trim_start_matches('[').trim_end_matches(']');
     let loopback =
         host.eq_ignore_ascii_case("localhost") || host.parse::<std::net::IpAddr>().is_ok_and(|ip| ip.is_loopback());
@@ -145,4 +145,23 @@ fn describe(e: &sqlx::Error, shown: &str, options: &PgConnectOptions, target: &T
         other => (plain(other), "check the database URL".to_string()),
     };
     connection_error(target.redactor.apply(&format!("cannot connect to {shown}: {what}")), target.redactor.apply(&hint))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn plaintext_is_tried_first_only_on_loopback_when_nothing_asks_for_tls() {
+        let first =
+            |url: &str, env: bool| loopback_without_ssl_mode(&PgConnectOptions::from_str(url).unwrap(), url, env);
+        assert!(first("postgresql://postgres@127.0.0.1:5432/db", false));
+        assert!(first("postgresql://postgres@localhost/db", false));
+        assert!(first("postgresql://postgres@[::1]:5432/db", false));
+        assert!(!first("postgresql://postgres@127.0.0.1:5432/db", true), "PGSSLMODE set");
+        assert!(!first("postgresql://postgres@127.0.0.1/db?sslmode=require", false));
+        assert!(!first("postgresql://postgres@localhost/db?sslrootcert=ca.pem", false));
+        assert!(!first("postgresql://u:p@db.abc.supabase.co:5432/postgres", false));
+        assert!(!first("postgresql://u@10.0.0.5/db", false));
+    }
 }

@@ -263,7 +263,7 @@ pub fn progress_checksum(m: &Migration, done: usize) -> String {
         hasher.update(source::normalize(&s.text).as_bytes());
         hasher.update([0u8]);
     }
-    source::hex(&hasher.finalize())
+    crate::state::hex(&hasher.finalize())
 }
 
 #[cfg(test)]

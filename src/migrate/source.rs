@@ -6,7 +6,6 @@ use std::cmp::Ordering;
 use std::path::{Path, PathBuf};
 
 use anyhow::Context as _;
-use sha2::Digest as _;
 
 use super::split::{self, Statement};
 use crate::error::UserError;
@@ -50,21 +49,13 @@ impl Migration {
 
     /// SHA-256 of the file with a BOM and CRLF line ends normalised away.
     pub fn checksum(&self) -> String {
-        hex(&sha2::Sha256::digest(normalize(&self.text).as_bytes()))
+        crate::state::sha256_hex(normalize(&self.text).as_bytes())
     }
 
     /// What PostgreSQL is sent: the file without a BOM (which PostgreSQL would take for part of a word).
     pub fn executable_text(&self) -> &str {
         self.text.strip_prefix('\u{feff}').unwrap_or(&self.text)
     }
-}
-
-pub fn hex(bytes: &[u8]) -> String {
-    use std::fmt::Write as _;
-    bytes.iter().fold(String::with_capacity(bytes.len() * 2), |mut s, b| {
-        let _ = write!(s, "{b:02x}");
-        s
-    })
 }
 
 /// Text compared for drift: a leading BOM dropped, CRLF read as LF.
