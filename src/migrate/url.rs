@@ -91,15 +91,35 @@ impl Redactor {
         Self { secrets }
     }
 
+    /// Passwords in URLs and `password=` pairs, then every other occurrence of a known secret that
+    /// stands as a word of its own: a password such as `postgres` is hidden wherever it shows alone
+    /// (a user name equal to it too), but `postgresql://` stays readable.
     pub fn apply(&self, text: &str) -> String {
         let mut text = redact_url_like(text);
         for secret in &self.secrets {
             if text.contains(secret.as_str()) {
-                text = text.replace(secret.as_str(), "***");
+                text = replace_standalone(&text, secret);
             }
         }
         text
     }
+}
+
+fn replace_standalone(text: &str, secret: &str) -> String {
+    let word = |c: Option<char>| c.is_some_and(|c| c.is_alphanumeric() || c == '_');
+    let glued_before = word(secret.chars().next());
+    let glued_after = word(secret.chars().next_back());
+    let mut out = String::with_capacity(text.len());
+    let mut rest = text;
+    while let Some(at) = rest.find(secret) {
+        let (before, after) = (&rest[..at], &rest[at + secret.len()..]);
+        let inside = (glued_before && word(before.chars().next_back())) || (glued_after && word(after.chars().next()));
+        out.push_str(before);
+        out.push_str(if inside { secret } else { "***" });
+        rest = after;
+    }
+    out.push_str(rest);
+    out
 }
 
 /// The `user:password@host:port` part of a URL, if it has one.
@@ -289,6 +309,11 @@ mod tests {
         let r = Redactor::for_url("postgresql://postgres:s3cr%40t@db:5432/app");
         assert_eq!(r.apply("auth failed for s3cr@t and s3cr%40t"), "auth failed for *** and ***");
         assert_eq!(r.apply("see postgresql://other:pw@x/y now"), "see postgresql://other:***@x/y now");
+        let r = Redactor::for_url("postgresql://postgres:postgres@localhost:5432/acme");
+        assert_eq!(
+            r.apply("cannot connect to postgresql://postgres:postgres@localhost:5432/acme: postgres said no"),
+            "cannot connect to postgresql://***:***@localhost:5432/acme: *** said no"
+        );
     }
 
     #[test]
