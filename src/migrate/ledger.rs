@@ -76,7 +76,14 @@ const PROBE: &str = "SELECT (to_regclass('supabase_migrations.schema_migrations'
 /// that dfworx cannot vouch for by checksum (applied by the Supabase CLI, or changed since): a no-op
 /// run over hundreds of migrations neither transfers nor splits them. Reads only: never creates anything.
 pub async fn read(conn: &mut PgConnection, migrations: &[Migration], times: bool) -> anyhow::Result<Ledger> {
-    let mut ledger = match read_tables(conn, true, true, times).await {
+    let mut ledger = read_rows(conn, times).await?;
+    fetch_unvouched(conn, &mut ledger, migrations).await?;
+    Ok(ledger)
+}
+
+/// The first half of [`read`], which needs no files: it runs while they are still being read.
+pub async fn read_rows(conn: &mut PgConnection, times: bool) -> anyhow::Result<Ledger> {
+    Ok(match read_tables(conn, true, true, times).await {
         Ok(ledger) => ledger,
         Err(e) if sqlstate(&e).as_deref() == Some("42P01") => {
             let rows = sqlx::raw_sql(PROBE).fetch_all(&mut *conn).await.map_err(read_error)?;
@@ -86,7 +93,15 @@ pub async fn read(conn: &mut PgConnection, migrations: &[Migration], times: bool
             read_tables(conn, has_ledger, has_dfworx, times).await.map_err(read_error)?
         }
         Err(e) => return Err(read_error(e)),
-    };
+    })
+}
+
+/// The second half of [`read`]: the statements of every applied file dfworx cannot vouch for.
+pub async fn fetch_unvouched(
+    conn: &mut PgConnection,
+    ledger: &mut Ledger,
+    migrations: &[Migration],
+) -> anyhow::Result<()> {
     let unvouched: Vec<String> = migrations
         .iter()
         .filter(|m| ledger.rows.contains_key(&m.version))
@@ -106,7 +121,7 @@ pub async fn read(conn: &mut PgConnection, migrations: &[Migration], times: bool
             }
         }
     }
-    Ok(ledger)
+    Ok(())
 }
 
 fn statements_from_json(json: Option<&str>) -> Result<Recorded, sqlx::Error> {

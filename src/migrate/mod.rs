@@ -44,38 +44,47 @@ fn target(root: &Path, connection: &Connection<'_>) -> anyhow::Result<url::Targe
 /// `dfworx migrate [up]`.
 pub fn up(root: &Path, connection: &Connection<'_>, opts: &UpOptions, printer: &Printer) -> anyhow::Result<u8> {
     let target = target(root, connection)?;
-    let result = with_session(root, &target, connection, printer, async |session, migrations| {
-        runner::up(session, migrations, opts, printer).await
+    let result = with_session(root, &target, connection, false, printer, async |session, migrations, ledger| {
+        runner::up(session, migrations, ledger, opts, printer).await
     });
     redact(result, &target.redactor)
 }
 
-/// Reads the migration files on a thread of their own while the connection is being made (a no-op
-/// run costs the slower of the two, not their sum), then runs `work` and closes the session on every
-/// path. A file that breaks the naming rules is reported before any connection problem.
+/// Opens the session and reads the ledger while another thread reads the migration files (a no-op run
+/// costs the slower of the two, not their sum), then runs `work` and closes the session on every path.
+/// A file that breaks the naming rules is reported before any connection problem.
 fn with_session<T>(
     root: &Path,
     target: &url::Target,
     connection: &Connection<'_>,
+    times: bool,
     printer: &Printer,
-    work: impl AsyncFnOnce(&mut connect::Session, &[source::Migration]) -> anyhow::Result<T>,
+    work: impl AsyncFnOnce(&mut connect::Session, &[source::Migration], ledger::Ledger) -> anyhow::Result<T>,
 ) -> anyhow::Result<T> {
     let runtime = runtime()?;
     std::thread::scope(|scope| {
         let loading = scope.spawn(|| source::load(root));
-        let session = runtime.block_on(connect::Session::open(target, connection.connect_timeout, printer));
-        let migrations = loading.join().map_err(|_| anyhow::anyhow!("reading the migration files panicked"))?;
-        let migrations = match (migrations, session) {
-            (Ok(migrations), Ok(session)) => Ok((migrations, session)),
-            (Err(e), Ok(session)) => {
-                runtime.block_on(session.close());
-                Err(e)
+        let opened = runtime.block_on(async {
+            let mut session = connect::Session::open(target, connection.connect_timeout, printer).await?;
+            match ledger::read_rows(&mut session.conn, times).await {
+                Ok(ledger) => Ok((session, ledger)),
+                Err(e) => {
+                    session.close().await;
+                    Err(e)
+                }
             }
-            (Err(e), Err(_)) | (Ok(_), Err(e)) => Err(e),
+        });
+        let migrations = loading.join().map_err(|_| anyhow::anyhow!("reading the migration files panicked"))?;
+        let (migrations, mut session, ledger) = match (migrations, opened) {
+            (Ok(migrations), Ok((session, ledger))) => (migrations, session, ledger),
+            (Err(e), Ok((session, _))) => {
+                runtime.block_on(session.close());
+                return Err(e);
+            }
+            (Err(e), Err(_)) | (Ok(_), Err(e)) => return Err(e),
         };
-        let (migrations, mut session) = migrations?;
         runtime.block_on(async {
-            let result = work(&mut session, &migrations).await;
+            let result = work(&mut session, &migrations, ledger).await;
             session.close().await;
             result
         })
@@ -91,8 +100,8 @@ pub fn status(
     printer: &Printer,
 ) -> anyhow::Result<u8> {
     let target = target(root, connection)?;
-    let result = with_session(root, &target, connection, printer, async |session, migrations| {
-        let ledger = ledger::read(&mut session.conn, migrations, true).await?;
+    let result = with_session(root, &target, connection, true, printer, async |session, migrations, mut ledger| {
+        ledger::fetch_unvouched(&mut session.conn, &mut ledger, migrations).await?;
         Ok(status::compute(migrations, &ledger))
     });
     let status = redact(result, &target.redactor)?;

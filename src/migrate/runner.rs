@@ -59,14 +59,16 @@ impl FilePlan<'_> {
     }
 }
 
+/// `before` is the ledger as [`ledger::read_rows`] found it when the session opened.
 pub async fn up(
     session: &mut Session,
     migrations: &[Migration],
+    mut before: Ledger,
     opts: &UpOptions,
     printer: &Printer,
 ) -> anyhow::Result<u8> {
     let started = Instant::now();
-    let before = ledger::read(&mut session.conn, migrations, false).await?;
+    ledger::fetch_unvouched(&mut session.conn, &mut before, migrations).await?;
     let status = status::compute(migrations, &before);
     status.check(opts.include_all, printer)?;
     if status.pending().is_empty() {
