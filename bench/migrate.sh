@@ -73,6 +73,11 @@ fresh bench_noop_dbmate
 dbs+=(bench_noop_dfworx bench_noop_dbmate)
 "$bin" --quiet -C "$work/ws" migrate --database-url "$pg_url/bench_noop_dfworx"
 "$dbmate" --url "$pg_url/bench_noop_dbmate?sslmode=disable" --migrations-dir "$work/dbmate" --no-dump-schema up >/dev/null
+# Let the server settle after creating thousands of tables (dirty buffers, autovacuum), so the
+# background work of the first half does not land in the no-op timings of either tool.
+for db in bench_dfworx bench_dbmate bench_psql; do psql "$pg_url/postgres" -qXc "drop database if exists $db"; done
+psql "$pg_url/postgres" -qXc "checkpoint"
+sleep 2
 python3 bench/timing.py "$noop_runs" \
   "dfworx migrate (no-op)=$bin --quiet -C $work/ws migrate --database-url $pg_url/bench_noop_dfworx" \
   "dbmate up (no-op)=$dbmate --url $pg_url/bench_noop_dbmate?sslmode=disable --migrations-dir $work/dbmate --no-dump-schema up"
