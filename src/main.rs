@@ -27,7 +27,14 @@ use crate::cli::{Cli, Command};
 use crate::printer::{Printer, Verbosity};
 
 fn main() -> ExitCode {
-    let cli = Cli::parse();
+    // clap would exit 2 on a usage error; dfworx keeps 2 for its own bugs (see `error::exit`).
+    let cli = match Cli::try_parse() {
+        Ok(cli) => cli,
+        Err(err) => {
+            let _ = err.print();
+            return ExitCode::from(if err.use_stderr() { error::exit::USER } else { error::exit::OK });
+        }
+    };
     let verbosity = if cli.global.quiet {
         Verbosity::Quiet
     } else if cli.global.verbose {

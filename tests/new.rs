@@ -212,10 +212,24 @@ fn quiet_prints_nothing_and_help_has_examples() {
     let out = sb.dfworx(&["--quiet", "new", "acme", "--yes", "--no-git"]);
     assert!(out.status.success());
     assert!(stderr(&out).is_empty(), "{}", stderr(&out));
-    for command in [vec!["--help"], vec!["new", "--help"], vec!["doctor", "--help"], vec!["completions", "--help"]] {
+    for command in [
+        vec!["--help"],
+        vec!["new", "--help"],
+        vec!["doctor", "--help"],
+        vec!["completions", "--help"],
+        vec!["migrate", "--help"],
+        vec!["sync", "--help"],
+        vec!["add", "--help"],
+    ] {
         let out = sb.dfworx(&command);
+        assert!(out.status.success(), "{command:?}");
         assert!(stdout(&out).contains("Example"), "{command:?} help has no example");
     }
+    // A usage error is the user's to fix (exit 1); 2 is kept for dfworx's own bugs.
+    let out = sb.dfworx(&["new", "other", "--bogus"]);
+    assert_eq!(out.status.code(), Some(1), "{}", stderr(&out));
+    assert!(stderr(&out).contains("unexpected argument '--bogus'"), "{}", stderr(&out));
+    assert!(!sb.path("other").exists());
     let out = sb.dfworx(&["completions", "bash"]);
     assert!(stdout(&out).contains("dfworx"));
     assert!(stdout(&sb.dfworx(&["--version"])).starts_with("dfworx "));
