@@ -551,6 +551,10 @@ fn connection_failures_are_one_or_two_clear_lines() {
     let cases = [
         (db.url().replace("127.0.0.1:5432", "127.0.0.1:1"), "connection refused"),
         (db.url().replace(&db.name, "no_such_database_here"), "database \"no_such_database_here\" does not exist"),
+        (
+            format!("postgresql://postgres:{PG_PASSWORD}@no-such-host.invalid:5432/x"),
+            "cannot resolve host no-such-host.invalid",
+        ),
         ("mysql://root@127.0.0.1/x".to_string(), "is not a postgresql:// URL"),
         (format!("postgresql://postgres:{PG_PASSWORD}@127.0.0.1:99999/x"), "is not valid"),
         (silent_url, "no answer within 1s"),
