@@ -101,9 +101,7 @@ fn migrations_apply_once_then_a_second_run_is_a_no_op_and_status_reports_them_ap
 fn the_generated_workspace_migrates_its_second_run_is_a_no_op_and_its_rls_tests_pass() {
     let db = TestDb::create("generated");
     let sb = Sandbox::new();
-    let out = sb.dfworx(&["new", "acme", "--yes", "--no-git", "--no-install"]);
-    assert!(out.status.success(), "{}", stderr(&out));
-    let root = sb.path("acme");
+    let root = generated_workspace(&sb);
     let files = std::fs::read_dir(root.join("supabase/migrations")).unwrap().count();
     assert!(files >= 3, "the generated workspace has {files} migrations");
     let url = db.url();
@@ -124,6 +122,13 @@ fn the_generated_workspace_migrates_its_second_run_is_a_no_op_and_its_rls_tests_
     assert!(said.contains("--- supabase/tests/app_web_rls.test.sql"), "{said}");
 }
 
+/// `dfworx new acme` in the sandbox; returns the workspace's root.
+fn generated_workspace(sb: &Sandbox) -> std::path::PathBuf {
+    let out = sb.dfworx(&["new", "acme", "--yes", "--no-git", "--no-install"]);
+    assert!(out.status.success(), "{}", stderr(&out));
+    sb.path("acme")
+}
+
 /// Runs the workspace's own `scripts/test-db.sh` (the generated RLS tests) and returns what it printed.
 fn rls_tests_pass(root: &Path, url: &str) -> String {
     let tests = std::process::Command::new("bash")
@@ -142,9 +147,7 @@ fn rls_tests_pass(root: &Path, url: &str) -> String {
 fn adding_an_app_to_a_migrated_workspace_migrates_just_its_schema_and_its_rls_tests_pass() {
     let db = TestDb::create("add_app");
     let sb = Sandbox::new();
-    let out = sb.dfworx(&["new", "acme", "--yes", "--no-git", "--no-install"]);
-    assert!(out.status.success(), "{}", stderr(&out));
-    let root = sb.path("acme");
+    let root = generated_workspace(&sb);
     let url = db.url();
     assert_eq!(code(&run_in(&root, &["migrate", "--database-url", &url], &[])), 0);
 
