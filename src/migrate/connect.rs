@@ -82,11 +82,12 @@ impl Session {
     }
 }
 
-/// Whether to try a plaintext connection before TLS: the host is this machine and neither the URL nor
-/// PGSSLMODE names an sslmode (libpq's default, `prefer`, would start a TLS handshake). TLS protects
-/// nothing on loopback (any `ssl…` parameter in the URL counts as asking), and sqlx 0.9.0 leaves Nagle's algorithm on (sqlx issue #4335, fixed upstream but
-/// unreleased), so a handshake stalls twice on delayed ACKs: about 80 ms, most of a no-op run. A server
-/// that insists on TLS refuses the plaintext attempt and gets the TLS one (libpq's `sslmode=allow`).
+/// Whether to try a plaintext connection before TLS: the host is this machine and nothing asks for an
+/// sslmode (not PGSSLMODE, not any `ssl…` parameter in the URL), so libpq's default, `prefer`, would
+/// start a TLS handshake. TLS protects nothing on loopback, and sqlx 0.9.0 leaves Nagle's algorithm on
+/// (sqlx issue #4335, fixed upstream but unreleased): the handshake stalls twice on delayed ACKs, about
+/// 100 ms here, most of a no-op run. A server that insists on TLS refuses the plaintext attempt and gets
+/// the TLS one (libpq's `sslmode=allow`).
 fn loopback_without_ssl_mode(options: &PgConnectOptions, url: &str, pgsslmode_set: bool) -> bool {
     let asked = url.split_once('?').is_some_and(|(_, query)| {
         query.split('&').any(|pair| pair.get(..3).is_some_and(|k| k.eq_ignore_ascii_case("ssl")))

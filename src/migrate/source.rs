@@ -121,7 +121,7 @@ pub fn load(root: &Path) -> anyhow::Result<Vec<Migration>> {
     Ok(migrations)
 }
 
-/// Reads and splits the files, on every core when there are many (most of a no-op run's own work).
+/// Reads the files, on every core when there are many (the biggest part of a no-op run's own work).
 fn read_all(dir: &Path, names: &[String]) -> anyhow::Result<Vec<Migration>> {
     let read = |names: &[String]| -> anyhow::Result<Vec<Migration>> {
         names.iter().map(|file_name| read_one(dir, file_name)).collect()
