@@ -28,9 +28,12 @@ fi
 dbmate=$(echo "$tools/dbmate-$dbmate_version"/node_modules/@dbmate/linux-*/bin/dbmate)
 
 work=$(mktemp -d)
-dbs=()
+dbs=(bench_dfworx bench_dbmate bench_psql bench_noop_dfworx bench_noop_dbmate)
+drop_db() { psql "$pg_url/postgres" -qXc "drop database if exists $1" >/dev/null 2>&1 || true; }
+# The command that gives NAME an empty database: run untimed before each timed run.
+recreate() { echo "psql $pg_url/postgres -qX -v ON_ERROR_STOP=1 -c 'set client_min_messages = warning' -c 'drop database if exists $1' -c 'create database $1'"; }
 cleanup() {
-  for db in "${dbs[@]}"; do psql "$pg_url/postgres" -qXc "drop database if exists $db" >/dev/null 2>&1 || true; done
+  for db in "${dbs[@]}"; do drop_db "$db"; done
   rm -rf "$work"
 }
 trap cleanup EXIT
@@ -54,28 +57,22 @@ done
 for f in "$work/ws/supabase/migrations/"*.sql; do printf 'BEGIN;\n\\i %s\nCOMMIT;\n' "$f"; done >"$work/psql.sql"
 echo "$count migrations; $runs runs each from an empty database, $noop_runs no-op runs"
 
-fresh() { # NAME: an empty database (untimed)
-  psql "$pg_url/postgres" -qXc "drop database if exists $1" -c "create database $1"
-}
-dbs+=(bench_dfworx bench_dbmate bench_psql)
-
 python3 bench/timing.py "$runs" \
   "dfworx migrate ($count)=$bin --quiet -C $work/ws migrate --database-url $pg_url/bench_dfworx" \
-  "dfworx migrate ($count).setup=psql $pg_url/postgres -qXc 'drop database if exists bench_dfworx' -c 'create database bench_dfworx'" \
+  "dfworx migrate ($count).setup=$(recreate bench_dfworx)" \
   "dbmate up ($count)=$dbmate --url $pg_url/bench_dbmate?sslmode=disable --migrations-dir $work/dbmate --no-dump-schema up" \
-  "dbmate up ($count).setup=psql $pg_url/postgres -qXc 'drop database if exists bench_dbmate' -c 'create database bench_dbmate'" \
+  "dbmate up ($count).setup=$(recreate bench_dbmate)" \
   "psql per-file tx ($count)=psql $pg_url/bench_psql -qX -v ON_ERROR_STOP=1 -f $work/psql.sql" \
-  "psql per-file tx ($count).setup=psql $pg_url/postgres -qXc 'drop database if exists bench_psql' -c 'create database bench_psql'"
+  "psql per-file tx ($count).setup=$(recreate bench_psql)"
 
 # The no-op run: both databases hold every migration now.
-fresh bench_noop_dfworx
-fresh bench_noop_dbmate
-dbs+=(bench_noop_dfworx bench_noop_dbmate)
+eval "$(recreate bench_noop_dfworx)"
+eval "$(recreate bench_noop_dbmate)"
 "$bin" --quiet -C "$work/ws" migrate --database-url "$pg_url/bench_noop_dfworx"
 "$dbmate" --url "$pg_url/bench_noop_dbmate?sslmode=disable" --migrations-dir "$work/dbmate" --no-dump-schema up >/dev/null
 # Let the server settle after creating thousands of tables (dirty buffers, autovacuum), so the
 # background work of the first half does not land in the no-op timings of either tool.
-for db in bench_dfworx bench_dbmate bench_psql; do psql "$pg_url/postgres" -qXc "drop database if exists $db"; done
+for db in bench_dfworx bench_dbmate bench_psql; do drop_db "$db"; done
 psql "$pg_url/postgres" -qXc "checkpoint"
 sleep 2
 python3 bench/timing.py "$noop_runs" \

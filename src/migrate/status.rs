@@ -80,7 +80,8 @@ pub fn compute(migrations: &[Migration], ledger: &Ledger) -> Status {
         };
         if let Some(row) = ledger.rows.get(&m.version) {
             entry.state = State::Applied;
-            if let Some(own) = own.filter(|o| o.state == "applied") {
+            let applied_by_dfworx = own.filter(|o| o.state == "applied");
+            if let Some(own) = applied_by_dfworx {
                 entry.applied_at.clone_from(&own.applied_at);
                 entry.duration_ms = own.duration_ms;
             }
@@ -97,8 +98,7 @@ pub fn compute(migrations: &[Migration], ledger: &Ledger) -> Status {
                 // No statements recorded (`supabase migration repair`, or an empty file): fall back on
                 // the checksum dfworx kept, if it applied the file.
                 Recorded::Nothing => {
-                    if ledger.dfworx.get(&m.version).is_some_and(|o| o.state == "applied" && o.checksum != m.checksum())
-                    {
+                    if applied_by_dfworx.is_some_and(|o| o.checksum != m.checksum()) {
                         entry.state = State::Drifted;
                         entry.diff = Some(format!(
                             "{}: the file's checksum differs from the one recorded when it was applied (the ledger holds no statements to compare)",
