@@ -356,6 +356,37 @@ fn a_file_applied_by_the_supabase_cli_is_checked_for_drift_too() {
 }
 
 #[test]
+fn a_database_only_the_supabase_cli_migrated_is_read_as_it_is_names_and_all() {
+    let db = TestDb::create("cli_only");
+    db.psql(
+        "CREATE SCHEMA supabase_migrations; \
+         CREATE TABLE supabase_migrations.schema_migrations (version text NOT NULL PRIMARY KEY, statements text[], name text); \
+         CREATE TABLE things (id bigint primary key, name text); \
+         INSERT INTO supabase_migrations.schema_migrations (version, name, statements) VALUES \
+           ('20240101000000', 'init', ARRAY['-- first\ncreate table things (id bigint primary key, name text)', 'insert into things values (1, ''a;b'')'])",
+    );
+    db.psql("INSERT INTO things VALUES (1, 'a;b')");
+    let sb = workspace(&[("20240101000000_init.sql", INIT)]);
+    // Nothing to do: the run says so, and writes nothing (no dfworx table appears).
+    let out = migrate(&sb, &db, &["migrate"]);
+    assert_eq!(code(&out), 0, "{}", stderr(&out));
+    assert!(stderr(&out).contains("Up to date"), "{}", stderr(&out));
+    assert_eq!(db.psql("SELECT to_regclass('supabase_migrations.dfworx_migrations') IS NULL"), "t");
+
+    // A row the CLI wrote with a name full of what COPY escapes: tab, newline, backslash, non-ASCII.
+    db.psql(
+        "INSERT INTO supabase_migrations.schema_migrations (version, name) VALUES ('20231231000000', E'tab\\there\\nnew line \\\\ caf\u{e9}')",
+    );
+    let status = migrate(&sb, &db, &["migrate", "status", "--json"]);
+    assert_eq!(code(&status), 4, "{}", stderr(&status));
+    let value: serde_json::Value = serde_json::from_str(&stdout(&status)).unwrap();
+    let missing = value["migrations"].as_array().unwrap().iter().find(|m| m["state"] == "missing").unwrap();
+    assert_eq!(missing["version"], "20231231000000");
+    assert_eq!(missing["name"], "tab\there\nnew line \\ caf\u{e9}");
+    assert_eq!(value["counts"]["applied"], 1);
+}
+
+#[test]
 fn create_index_concurrently_beside_ordinary_statements_applies() {
     let db = TestDb::create("concurrently");
     let sb = workspace(&[

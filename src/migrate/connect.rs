@@ -21,51 +21,16 @@ impl Session {
         if let Some(warning) = target.pooler_warning() {
             printer.warn(&warning);
         }
-        let shown = format!("{} (from {})", target.display(), target.source);
-        let scheme = target.url.split_once("://").map(|(s, _)| s.to_ascii_lowercase());
-        if !matches!(scheme.as_deref(), Some("postgres" | "postgresql")) {
-            return Err(connection_error(
-                format!("the database URL {shown} is not a postgresql:// URL"),
-                "expected postgresql://user@host:5432/database (a password goes after the user, separated by a colon)",
-            )
-            .into());
-        }
-        let mut options = PgConnectOptions::from_str(&target.url).map_err(|e| {
-            connection_error(
-                target.redactor.apply(&format!("the database URL {shown} is not valid: {}", plain(&e))),
-                "expected postgresql://user@host:5432/database (a password goes after the user, separated by a colon)",
-            )
-        })?;
-        if options.get_application_name().is_none() {
-            options = options.application_name("dfworx migrate");
-        }
-        printer.detail("Connecting", &shown);
-        let plaintext_first = loopback_without_ssl_mode(&options, &target.url, std::env::var_os("PGSSLMODE").is_some());
-        let attempt = |options: PgConnectOptions| {
-            tokio::time::timeout(timeout, async move {
-                PgConnection::connect_with(&options).await.map_err(|e| (e, options))
-            })
-        };
-        let first = if plaintext_first { options.clone().ssl_mode(PgSslMode::Disable) } else { options.clone() };
-        let mut result = attempt(first).await;
-        if plaintext_first
-            && matches!(&result, Ok(Err((sqlx::Error::Database(db), _))) if db.code().as_deref() == Some("28000"))
-        {
-            // The server wants TLS even on loopback (a hostssl line in pg_hba.conf): what sslmode=prefer does.
-            result = attempt(options).await;
-        }
-        let conn = match result {
-            Ok(Ok(conn)) => conn,
-            Ok(Err((e, options))) => return Err(describe(&e, &shown, &options, target).into()),
-            Err(_) => {
-                return Err(connection_error(
-                    format!("cannot connect to {shown}: no answer within {}", lock::seconds(timeout)),
-                    "check the host and port, and that PostgreSQL accepts connections from this machine",
-                )
-                .into());
-            }
-        };
-        Ok(Self { conn, locked: false })
+        printer.detail("Connecting", &shown(target));
+        Ok(Self { conn: connect(target, timeout).await?, locked: false })
+    }
+
+    /// Replaces the connection with a new one to the same database (see `ledger::read_rows_at_once`).
+    pub async fn reconnect(&mut self, target: &Target, timeout: Duration) -> anyhow::Result<()> {
+        let fresh = connect(target, timeout).await?;
+        let old = std::mem::replace(&mut self.conn, fresh);
+        let _ = old.close().await;
+        Ok(())
     }
 
     pub fn server_version(&self) -> u32 {
@@ -79,6 +44,57 @@ impl Session {
             let _ = lock::release(&mut self.conn).await;
         }
         let _ = self.conn.close().await;
+    }
+}
+
+fn shown(target: &Target) -> String {
+    format!("{} (from {})", target.display(), target.source)
+}
+
+/// Opens the connection: plaintext first on loopback (see [`loopback_without_ssl_mode`]), every failure
+/// turned into a one-or-two-line error.
+async fn connect(target: &Target, timeout: Duration) -> anyhow::Result<PgConnection> {
+    let shown = shown(target);
+    let scheme = target.url.split_once("://").map(|(s, _)| s.to_ascii_lowercase());
+    if !matches!(scheme.as_deref(), Some("postgres" | "postgresql")) {
+        return Err(connection_error(
+            format!("the database URL {shown} is not a postgresql:// URL"),
+            "expected postgresql://user@host:5432/database (a password goes after the user, separated by a colon)",
+        )
+        .into());
+    }
+    let mut options = PgConnectOptions::from_str(&target.url).map_err(|e| {
+        connection_error(
+            target.redactor.apply(&format!("the database URL {shown} is not valid: {}", plain(&e))),
+            "expected postgresql://user@host:5432/database (a password goes after the user, separated by a colon)",
+        )
+    })?;
+    if options.get_application_name().is_none() {
+        options = options.application_name("dfworx migrate");
+    }
+    let plaintext_first = loopback_without_ssl_mode(&options, &target.url, std::env::var_os("PGSSLMODE").is_some());
+    let attempt = |options: PgConnectOptions| {
+        tokio::time::timeout(
+            timeout,
+            async move { PgConnection::connect_with(&options).await.map_err(|e| (e, options)) },
+        )
+    };
+    let first = if plaintext_first { options.clone().ssl_mode(PgSslMode::Disable) } else { options.clone() };
+    let mut result = attempt(first).await;
+    if plaintext_first
+        && matches!(&result, Ok(Err((sqlx::Error::Database(db), _))) if db.code().as_deref() == Some("28000"))
+    {
+        // The server wants TLS even on loopback (a hostssl line in pg_hba.conf): what sslmode=prefer does.
+        result = attempt(options).await;
+    }
+    match result {
+        Ok(Ok(conn)) => Ok(conn),
+        Ok(Err((e, options))) => Err(describe(&e, &shown, &options, target).into()),
+        Err(_) => Err(connection_error(
+            format!("cannot connect to {shown}: no answer within {}", lock::seconds(timeout)),
+            "check the host and port, and that PostgreSQL accepts connections from this machine",
+        )
+        .into()),
     }
 }
 

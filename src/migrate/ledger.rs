@@ -4,21 +4,21 @@
 //! Everything here goes over the simple-query protocol (no prepared statements), so values are inlined
 //! as escape-string literals rather than bound.
 
-use std::collections::BTreeMap;
+use std::collections::HashMap;
 
 use sha2::Digest as _;
 use sqlx::{AssertSqlSafe, PgConnection, Row as _};
 
+use super::copy;
 use super::source::{self, Migration};
 use crate::error::UserError;
 
 /// The bookkeeping tables' DDL, run only when one of them is missing.
 pub const BOOKKEEPING_SQL: &str = include_str!("../../migrations/0001_ledger_tables.sql");
 
-/// One row of the Supabase CLI's ledger.
+/// One row of the Supabase CLI's ledger (its version is the key it is stored under).
 #[derive(Clone, Debug)]
 pub struct LedgerRow {
-    pub version: String,
     pub name: Option<String>,
     pub statements: Recorded,
 }
@@ -38,8 +38,8 @@ pub enum Recorded {
 #[derive(Clone, Debug)]
 pub struct DfworxRow {
     pub checksum: String,
-    /// `applied` or `partial`.
-    pub state: String,
+    /// State `applied`; otherwise `partial` (a no-transaction file part-way through).
+    pub applied: bool,
     pub statements_done: usize,
     pub statements_total: usize,
     pub progress_checksum: Option<String>,
@@ -51,8 +51,9 @@ pub struct DfworxRow {
 pub struct Ledger {
     pub has_ledger_table: bool,
     pub has_dfworx_table: bool,
-    pub rows: BTreeMap<String, LedgerRow>,
-    pub dfworx: BTreeMap<String, DfworxRow>,
+    /// By version (lookups only: nothing depends on their order).
+    pub rows: HashMap<String, LedgerRow>,
+    pub dfworx: HashMap<String, DfworxRow>,
 }
 
 impl Ledger {
@@ -61,39 +62,45 @@ impl Ledger {
     }
 }
 
-const READ_LEDGER: &str = "SELECT 's', version, name FROM supabase_migrations.schema_migrations";
-const READ_DFWORX: &str = "SELECT 'd', version, checksum, state, statements_done::text, statements_total::text, progress_checksum \
-     FROM supabase_migrations.dfworx_migrations";
-/// The same, with when and how long (for `status`; formatting 500 timestamps is a third of a no-op run's query).
-const READ_DFWORX_TIMES: &str = "SELECT 'd', version, checksum, state, statements_done::text, statements_total::text, progress_checksum, \
-     to_char(applied_at AT TIME ZONE 'UTC', 'YYYY-MM-DD\"T\"HH24:MI:SS\"Z\"'), duration_ms::text \
-     FROM supabase_migrations.dfworx_migrations";
+const COPY_LEDGER: &str = "COPY supabase_migrations.schema_migrations (version, name) TO STDOUT";
+const COPY_DFWORX: &str = "COPY supabase_migrations.dfworx_migrations \
+     (version, checksum, state, statements_done, statements_total, progress_checksum) TO STDOUT";
+/// The same, with when and how long (for `status`: a query, so the time comes out in one fixed format).
+const COPY_DFWORX_TIMES: &str = "COPY (SELECT version, checksum, state, statements_done, statements_total, progress_checksum, \
+     to_char(applied_at AT TIME ZONE 'UTC', 'YYYY-MM-DD\"T\"HH24:MI:SS\"Z\"'), duration_ms \
+     FROM supabase_migrations.dfworx_migrations) TO STDOUT";
 const PROBE: &str = "SELECT (to_regclass('supabase_migrations.schema_migrations') IS NOT NULL)::text, \
      (to_regclass('supabase_migrations.dfworx_migrations') IS NOT NULL)::text";
 
-/// Reads both tables in one round trip when they exist (the common case); otherwise finds out which
-/// exist and reads those. Statements are fetched, in a second round trip, only for the applied files
-/// that dfworx cannot vouch for by checksum (applied by the Supabase CLI, or changed since): a no-op
-/// run over hundreds of migrations neither transfers nor splits them. Reads only: never creates anything.
+/// Reads the ledger's rows, then the statements of the applied files that dfworx cannot vouch for by
+/// checksum (applied by the Supabase CLI, or changed since): a no-op run over hundreds of migrations
+/// neither transfers nor splits them. Reads only: never creates anything.
 pub async fn read(conn: &mut PgConnection, migrations: &[Migration], times: bool) -> anyhow::Result<Ledger> {
     let mut ledger = read_rows(conn, times).await?;
     fetch_unvouched(conn, &mut ledger, migrations).await?;
     Ok(ledger)
 }
 
-/// The first half of [`read`], which needs no files: it runs while they are still being read.
+/// The first half of [`read`], which needs no files: it runs while they are still being read. Finds out
+/// which of the two tables exist, then copies those.
 pub async fn read_rows(conn: &mut PgConnection, times: bool) -> anyhow::Result<Ledger> {
-    Ok(match read_tables(conn, true, true, times).await {
-        Ok(ledger) => ledger,
-        Err(e) if sqlstate(&e).as_deref() == Some("42P01") => {
-            let rows = sqlx::raw_sql(PROBE).fetch_all(&mut *conn).await.map_err(read_error)?;
-            let row = rows.first().ok_or_else(|| anyhow::anyhow!("the catalog probe returned no row"))?;
-            let has_ledger = row.try_get::<String, _>(0).map_err(read_error)? == "true";
-            let has_dfworx = row.try_get::<String, _>(1).map_err(read_error)? == "true";
-            read_tables(conn, has_ledger, has_dfworx, times).await.map_err(read_error)?
-        }
-        Err(e) => return Err(read_error(e)),
-    })
+    let rows = sqlx::raw_sql(PROBE).fetch_all(&mut *conn).await.map_err(read_error)?;
+    let row = rows.first().ok_or_else(|| anyhow::anyhow!("the catalog probe returned no row"))?;
+    let has_ledger = row.try_get::<String, _>(0).map_err(read_error)? == "true";
+    let has_dfworx = row.try_get::<String, _>(1).map_err(read_error)? == "true";
+    read_tables(conn, has_ledger, has_dfworx, times).await.map_err(read_error)
+}
+
+/// [`read_rows`] without asking first which tables exist: one round trip fewer for a database that
+/// dfworx has migrated before, the case of every no-op run. `None` when a table is missing; the
+/// connection is then unusable (see [`copy::rows`]) and [`read_rows`] must run on a new one.
+pub async fn read_rows_at_once(conn: &mut PgConnection, times: bool) -> anyhow::Result<Option<Ledger>> {
+    match read_tables(conn, true, true, times).await {
+        Ok(ledger) => Ok(Some(ledger)),
+        // 42P01: no such table; 3F000: no such schema.
+        Err(e) if matches!(sqlstate(&e).as_deref(), Some("42P01" | "3F000")) => Ok(None),
+        Err(e) => Err(read_error(e)),
+    }
 }
 
 /// The second half of [`read`]: the statements of every applied file dfworx cannot vouch for.
@@ -105,7 +112,7 @@ pub async fn fetch_unvouched(
     let unvouched: Vec<String> = migrations
         .iter()
         .filter(|m| ledger.rows.contains_key(&m.version))
-        .filter(|m| !ledger.dfworx.get(&m.version).is_some_and(|d| d.state == "applied" && d.checksum == m.checksum()))
+        .filter(|m| !ledger.dfworx.get(&m.version).is_some_and(|d| d.applied && d.checksum == m.checksum()))
         .map(|m| literal(&m.version))
         .collect();
     if !unvouched.is_empty() {
@@ -147,39 +154,44 @@ fn read_error(e: sqlx::Error) -> anyhow::Error {
 
 async fn read_tables(conn: &mut PgConnection, ledger: bool, dfworx: bool, times: bool) -> Result<Ledger, sqlx::Error> {
     let mut out = Ledger { has_ledger_table: ledger, has_dfworx_table: dfworx, ..Ledger::default() };
-    let read_dfworx = if times { READ_DFWORX_TIMES } else { READ_DFWORX };
-    let sql = match (ledger, dfworx) {
-        (true, true) => format!("{READ_LEDGER};\n{read_dfworx}"),
-        (true, false) => READ_LEDGER.to_string(),
-        (false, true) => read_dfworx.to_string(),
-        (false, false) => return Ok(out),
-    };
-    for row in sqlx::raw_sql(AssertSqlSafe(sql)).fetch_all(&mut *conn).await? {
-        let tag: String = row.try_get(0)?;
-        let version: String = row.try_get(1)?;
-        if tag == "s" {
-            // Stays `Vouched` unless `read` fetches the statements.
-            out.rows
-                .insert(version.clone(), LedgerRow { version, name: row.try_get(2)?, statements: Recorded::Vouched });
-        } else {
-            let number = |i: usize| -> Result<Option<i64>, sqlx::Error> {
-                Ok(row.try_get::<Option<String>, _>(i)?.and_then(|s| s.parse().ok()))
-            };
+    if ledger {
+        let data = copy::read(conn, COPY_LEDGER).await?;
+        out.rows.reserve(copy::count(&data));
+        for mut row in copy::rows(&data) {
+            let version = row.string()?.ok_or_else(|| shape_error("schema_migrations"))?;
+            // Stays `Vouched` unless `fetch_unvouched` fetches the statements.
+            out.rows.insert(version, LedgerRow { name: row.string()?, statements: Recorded::Vouched });
+        }
+    }
+    if dfworx {
+        let data = copy::read(conn, if times { COPY_DFWORX_TIMES } else { COPY_DFWORX }).await?;
+        out.dfworx.reserve(copy::count(&data));
+        for mut row in copy::rows(&data) {
+            let version = row.string()?.ok_or_else(|| shape_error("dfworx_migrations"))?;
+            let checksum = row.string()?.unwrap_or_default();
+            let applied = row.field()?.as_deref() == Some("applied");
+            let (done, total) = (row.number()?, row.number()?);
+            let progress_checksum = row.string()?;
+            let (applied_at, duration_ms) = if times { (row.string()?, row.number()?) } else { (None, None) };
             out.dfworx.insert(
                 version,
                 DfworxRow {
-                    checksum: row.try_get(2)?,
-                    state: row.try_get(3)?,
-                    statements_done: number(4)?.unwrap_or(0).try_into().unwrap_or(0),
-                    statements_total: number(5)?.unwrap_or(0).try_into().unwrap_or(0),
-                    progress_checksum: row.try_get(6)?,
-                    applied_at: if times { row.try_get(7)? } else { None },
-                    duration_ms: if times { number(8)? } else { None },
+                    checksum,
+                    applied,
+                    statements_done: done.unwrap_or(0).try_into().unwrap_or(0),
+                    statements_total: total.unwrap_or(0).try_into().unwrap_or(0),
+                    progress_checksum,
+                    applied_at,
+                    duration_ms,
                 },
             );
         }
     }
     Ok(out)
+}
+
+fn shape_error(table: &str) -> sqlx::Error {
+    sqlx::Error::Protocol(format!("supabase_migrations.{table}: a row did not have the columns dfworx asked for"))
 }
 
 /// The SQLSTATE of a database error.
@@ -266,7 +278,7 @@ pub fn upsert_dfworx_row(m: &Migration, done: usize, duration: &Duration) -> Str
          duration_ms = EXCLUDED.duration_ms, dfworx_version = EXCLUDED.dfworx_version",
         literal(&m.version),
         literal(&m.name),
-        literal(&m.checksum()),
+        literal(m.checksum()),
         literal(env!("CARGO_PKG_VERSION")),
     )
 }

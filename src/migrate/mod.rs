@@ -9,6 +9,7 @@
 
 pub mod classify;
 pub mod connect;
+pub mod copy;
 pub mod diff;
 pub mod ledger;
 pub mod lock;
@@ -66,7 +67,16 @@ fn with_session<T>(
         let loading = scope.spawn(|| source::load(root));
         let opened = runtime.block_on(async {
             let mut session = connect::Session::open(target, connection.connect_timeout, printer).await?;
-            match ledger::read_rows(&mut session.conn, times).await {
+            let read = match ledger::read_rows_at_once(&mut session.conn, times).await {
+                Ok(Some(ledger)) => Ok(ledger),
+                // A database dfworx has not migrated yet: ask which tables exist, on a fresh connection.
+                Ok(None) => match session.reconnect(target, connection.connect_timeout).await {
+                    Ok(()) => ledger::read_rows(&mut session.conn, times).await,
+                    Err(e) => Err(e),
+                },
+                Err(e) => Err(e),
+            };
+            match read {
                 Ok(ledger) => Ok((session, ledger)),
                 Err(e) => {
                     session.close().await;
@@ -102,9 +112,22 @@ pub fn status(
     let target = target(root, connection)?;
     let result = with_session(root, &target, connection, true, printer, async |session, migrations, mut ledger| {
         ledger::fetch_unvouched(&mut session.conn, &mut ledger, migrations).await?;
-        Ok(status::compute(migrations, &ledger))
+        let status = status::compute(migrations, &ledger);
+        show_status(&status, &target, json, printer)?;
+        let drifted = status.count(status::State::Drifted) + status.count(status::State::Missing) > 0;
+        let pending = !status.pending().is_empty();
+        Ok(if drifted {
+            exit::MIGRATE_DRIFT
+        } else if pending && exit_code {
+            exit::MIGRATE_PENDING
+        } else {
+            exit::OK
+        })
     });
-    let status = redact(result, &target.redactor)?;
+    redact(result, &target.redactor)
+}
+
+fn show_status(status: &status::Status<'_>, target: &url::Target, json: bool, printer: &Printer) -> anyhow::Result<()> {
     if json {
         let value = serde_json::json!({
             "database": target.display(),
@@ -128,15 +151,7 @@ pub fn status(
         }
         printer.note(&format!("{} ({})", status.summary(), target.display()));
     }
-    let drifted = status.count(status::State::Drifted) + status.count(status::State::Missing) > 0;
-    let pending = !status.pending().is_empty();
-    Ok(if drifted {
-        exit::MIGRATE_DRIFT
-    } else if pending && exit_code {
-        exit::MIGRATE_PENDING
-    } else {
-        exit::OK
-    })
+    Ok(())
 }
 
 /// `dfworx migrate new <name>`: prints the new file's path on stdout.

@@ -20,6 +20,9 @@ pub struct Migration {
     pub file_name: String,
     /// The file's text as read (a BOM and CRLF line ends are kept: the ledger stores them verbatim).
     pub text: String,
+    /// SHA-256 of the text with a BOM and CRLF line ends normalised away, made when the file is read
+    /// (on the thread that reads files while the connection opens, not on the way to the answer).
+    checksum: String,
     /// The Supabase CLI's split of `text`, made on first use: a file the ledger vouches for by checksum
     /// is never split (see `ledger::read`).
     statements: std::sync::OnceLock<Vec<Statement>>,
@@ -32,6 +35,7 @@ impl Migration {
             version: version.to_string(),
             name: name.to_string(),
             file_name: file_name.to_string(),
+            checksum: crate::state::sha256_hex(normalize(&text).as_bytes()),
             text,
             statements: std::sync::OnceLock::new(),
         })
@@ -48,8 +52,8 @@ impl Migration {
     }
 
     /// SHA-256 of the file with a BOM and CRLF line ends normalised away.
-    pub fn checksum(&self) -> String {
-        crate::state::sha256_hex(normalize(&self.text).as_bytes())
+    pub fn checksum(&self) -> &str {
+        &self.checksum
     }
 
     /// What PostgreSQL is sent: the file without a BOM (which PostgreSQL would take for part of a word).
@@ -90,24 +94,31 @@ pub fn load(root: &Path) -> anyhow::Result<Vec<Migration>> {
         }
         Err(e) => return Err(anyhow::Error::new(e).context(format!("cannot read {}", dir.display()))),
     };
-    let mut names = Vec::new();
+    // (file name, length of its version), sorted by version before reading.
+    let mut names: Vec<(String, usize)> = Vec::new();
     for entry in entries {
         let entry = entry.with_context(|| format!("cannot read {}", dir.display()))?;
         let file_name = entry.file_name().to_string_lossy().into_owned();
         // The type comes with the directory listing on most file systems: no stat per file.
         let is_dir = entry.file_type().map_or_else(|_| entry.path().is_dir(), |t| t.is_dir());
-        if !file_name.to_ascii_lowercase().ends_with(".sql") || is_dir {
+        let is_sql = file_name.len() >= 4 && file_name.as_bytes()[file_name.len() - 4..].eq_ignore_ascii_case(b".sql");
+        if !is_sql || is_dir {
             continue;
         }
-        if parse_file_name(&file_name).is_none() {
+        let Some((version, _)) = parse_file_name(&file_name) else {
             return Err(UserError::new(format!("{DIR}/{file_name} is not named <version>_<name>.sql (version: digits only, e.g. 20240101120000_create_users.sql)"))
                 .hint("rename it to match, or move it out of supabase/migrations (dfworx never skips a .sql file there)")
                 .into());
-        }
-        names.push(file_name);
+        };
+        let length = version.len();
+        names.push((file_name, length));
     }
-    let mut migrations = read_all(&dir, &names)?;
-    migrations.sort_by(|a, b| compare_versions(&a.version, &b.version).then_with(|| a.version.cmp(&b.version)));
+    names.sort_unstable_by(|(a, a_len), (b, b_len)| {
+        let (a_version, b_version) = (&a[..*a_len], &b[..*b_len]);
+        compare_versions(a_version, b_version).then_with(|| a_version.cmp(b_version)).then_with(|| a.cmp(b))
+    });
+    let names: Vec<String> = names.into_iter().map(|(name, ..)| name).collect();
+    let migrations = read_all(&dir, &names)?;
     for pair in migrations.windows(2) {
         if compare_versions(&pair[0].version, &pair[1].version) == Ordering::Equal {
             return Err(UserError::new(format!(
@@ -121,32 +132,75 @@ pub fn load(root: &Path) -> anyhow::Result<Vec<Migration>> {
     Ok(migrations)
 }
 
-/// Reads the files, on every core when there are many (the biggest part of a no-op run's own work).
+/// Reads the files one after the other: `load` already runs beside the connection, and a second
+/// reader would only take the core the database server needs to start its backend.
 fn read_all(dir: &Path, names: &[String]) -> anyhow::Result<Vec<Migration>> {
-    let read = |names: &[String]| -> anyhow::Result<Vec<Migration>> {
-        names.iter().map(|file_name| read_one(dir, file_name)).collect()
-    };
-    let threads = std::thread::available_parallelism().map_or(1, usize::from).min(8);
-    if threads < 2 || names.len() < 64 {
-        return read(names);
-    }
-    let chunk = names.len().div_ceil(threads);
-    std::thread::scope(|scope| {
-        let handles: Vec<_> = names.chunks(chunk).map(|part| scope.spawn(move || read(part))).collect();
-        let mut all = Vec::with_capacity(names.len());
-        for handle in handles {
-            all.extend(handle.join().map_err(|_| anyhow::anyhow!("a thread reading {} panicked", dir.display()))??);
-        }
-        Ok(all)
-    })
+    let files = Files::open(dir).with_context(|| format!("cannot read {}", dir.display()))?;
+    names
+        .iter()
+        .map(|file_name| {
+            let bytes =
+                files.read(file_name).with_context(|| format!("cannot read {}", dir.join(file_name).display()))?;
+            let text = String::from_utf8(bytes).map_err(|_| {
+                UserError::new(format!("{DIR}/{file_name} is not valid UTF-8")).hint("save the file as UTF-8")
+            })?;
+            Migration::from_text(file_name, text)
+                .ok_or_else(|| anyhow::anyhow!("{file_name}: not a migration file name"))
+        })
+        .collect()
 }
 
-fn read_one(dir: &Path, file_name: &str) -> anyhow::Result<Migration> {
-    let path = dir.join(file_name);
-    let bytes = std::fs::read(&path).with_context(|| format!("cannot read {}", path.display()))?;
-    let text = String::from_utf8(bytes)
-        .map_err(|_| UserError::new(format!("{DIR}/{file_name} is not valid UTF-8")).hint("save the file as UTF-8"))?;
-    Migration::from_text(file_name, text).ok_or_else(|| anyhow::anyhow!("{file_name}: not a migration file name"))
+/// Reads files of one directory: on Unix each is opened relative to the directory (no path walk) and
+/// read with one call when its size is known, instead of `std::fs::read`'s path walk and second read.
+struct Files {
+    #[cfg(unix)]
+    dir: std::os::fd::OwnedFd,
+    #[cfg(not(unix))]
+    dir: PathBuf,
+}
+
+impl Files {
+    #[cfg(unix)]
+    fn open(dir: &Path) -> std::io::Result<Self> {
+        use rustix::fs::{Mode, OFlags};
+        let dir = rustix::fs::open(dir, OFlags::RDONLY | OFlags::DIRECTORY | OFlags::CLOEXEC, Mode::empty())?;
+        Ok(Self { dir })
+    }
+
+    #[cfg(unix)]
+    fn read(&self, file_name: &str) -> std::io::Result<Vec<u8>> {
+        use rustix::fs::{Mode, OFlags};
+        use std::io::Read as _;
+        let fd =
+            rustix::fs::openat(&self.dir, file_name, OFlags::RDONLY | OFlags::CLOEXEC | OFlags::NOCTTY, Mode::empty())?;
+        let mut file = std::fs::File::from(fd);
+        let size = usize::try_from(file.metadata()?.len()).unwrap_or(0);
+        // One byte more than the size: a file that grew since is read on to its end below.
+        let mut bytes = vec![0; size + 1];
+        let mut filled = 0;
+        loop {
+            let n = file.read(&mut bytes[filled..])?;
+            filled += n;
+            if n == 0 || filled == size {
+                break;
+            }
+            if filled == bytes.len() {
+                bytes.resize(bytes.len() * 2, 0);
+            }
+        }
+        bytes.truncate(filled);
+        Ok(bytes)
+    }
+
+    #[cfg(not(unix))]
+    fn open(dir: &Path) -> std::io::Result<Self> {
+        Ok(Self { dir: dir.to_path_buf() })
+    }
+
+    #[cfg(not(unix))]
+    fn read(&self, file_name: &str) -> std::io::Result<Vec<u8>> {
+        std::fs::read(self.dir.join(file_name))
+    }
 }
 
 /// Checks a name for `migrate new`: lowercase letters, digits and underscores.

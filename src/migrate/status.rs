@@ -35,14 +35,15 @@ impl State {
     }
 }
 
+/// One version, borrowing its texts from the files and the ledger it was computed from.
 #[derive(Clone, Debug, Serialize)]
-pub struct Entry {
-    pub version: String,
-    pub name: String,
+pub struct Entry<'a> {
+    pub version: &'a str,
+    pub name: &'a str,
     /// The file under supabase/migrations, if there is one.
-    pub file: Option<String>,
+    pub file: Option<&'a str>,
     pub state: State,
-    pub applied_at: Option<String>,
+    pub applied_at: Option<&'a str>,
     pub duration_ms: Option<i64>,
     /// For a partial file: statements done, of how many.
     #[serde(skip_serializing_if = "Option::is_none")]
@@ -58,18 +59,18 @@ pub struct Entry {
     pub index: Option<usize>,
 }
 
-pub struct Status {
-    pub entries: Vec<Entry>,
+pub struct Status<'a> {
+    pub entries: Vec<Entry<'a>>,
 }
 
-pub fn compute(migrations: &[Migration], ledger: &Ledger) -> Status {
-    let mut entries = Vec::new();
+pub fn compute<'a>(migrations: &'a [Migration], ledger: &'a Ledger) -> Status<'a> {
+    let mut entries = Vec::with_capacity(migrations.len().max(ledger.rows.len()));
     for (index, m) in migrations.iter().enumerate() {
         let own = ledger.dfworx.get(&m.version);
         let mut entry = Entry {
-            version: m.version.clone(),
-            name: m.name.clone(),
-            file: Some(m.file_name.clone()),
+            version: &m.version,
+            name: &m.name,
+            file: Some(&m.file_name),
             state: State::Pending,
             applied_at: None,
             duration_ms: None,
@@ -80,9 +81,9 @@ pub fn compute(migrations: &[Migration], ledger: &Ledger) -> Status {
         };
         if let Some(row) = ledger.rows.get(&m.version) {
             entry.state = State::Applied;
-            let applied_by_dfworx = own.filter(|o| o.state == "applied");
+            let applied_by_dfworx = own.filter(|o| o.applied);
             if let Some(own) = applied_by_dfworx {
-                entry.applied_at.clone_from(&own.applied_at);
+                entry.applied_at = own.applied_at.as_deref();
                 entry.duration_ms = own.duration_ms;
             }
             match &row.statements {
@@ -107,22 +108,25 @@ pub fn compute(migrations: &[Migration], ledger: &Ledger) -> Status {
                     }
                 }
             }
-        } else if let Some(own) = own.filter(|o| o.state == "partial") {
+        } else if let Some(own) = own.filter(|o| !o.applied) {
             entry.state = State::Partial;
             entry.progress = Some((own.statements_done, own.statements_total));
         }
         entries.push(entry);
     }
-    let on_disk: std::collections::HashSet<&str> = migrations.iter().map(|m| m.version.as_str()).collect();
-    for row in ledger.rows.values() {
-        if !on_disk.contains(row.version.as_str()) {
-            let own = ledger.dfworx.get(&row.version);
+    if entries.iter().filter(|e| e.state != State::Pending && e.state != State::Partial).count() < ledger.rows.len() {
+        let on_disk: std::collections::HashSet<&str> = migrations.iter().map(|m| m.version.as_str()).collect();
+        for (version, row) in &ledger.rows {
+            if on_disk.contains(version.as_str()) {
+                continue;
+            }
+            let own = ledger.dfworx.get(version);
             entries.push(Entry {
-                version: row.version.clone(),
-                name: row.name.clone().unwrap_or_default(),
+                version,
+                name: row.name.as_deref().unwrap_or_default(),
                 file: None,
                 state: State::Missing,
-                applied_at: own.and_then(|o| o.applied_at.clone()),
+                applied_at: own.and_then(|o| o.applied_at.as_deref()),
                 duration_ms: own.and_then(|o| o.duration_ms),
                 progress: None,
                 out_of_order: false,
@@ -130,17 +134,17 @@ pub fn compute(migrations: &[Migration], ledger: &Ledger) -> Status {
                 index: None,
             });
         }
+        entries.sort_by(|a, b| compare_versions(a.version, b.version).then_with(|| a.version.cmp(b.version)));
     }
-    entries.sort_by(|a, b| compare_versions(&a.version, &b.version).then_with(|| a.version.cmp(&b.version)));
     let newest_applied = entries
         .iter()
         .filter(|e| matches!(e.state, State::Applied | State::Drifted | State::Missing))
-        .map(|e| e.version.clone())
+        .map(|e| e.version)
         .max_by(|a, b| compare_versions(a, b));
     if let Some(newest) = newest_applied {
         for e in &mut entries {
             if matches!(e.state, State::Pending | State::Partial)
-                && compare_versions(&e.version, &newest) == Ordering::Less
+                && compare_versions(e.version, newest) == Ordering::Less
             {
                 e.out_of_order = true;
             }
@@ -149,13 +153,13 @@ pub fn compute(migrations: &[Migration], ledger: &Ledger) -> Status {
     Status { entries }
 }
 
-impl Status {
+impl<'a> Status<'a> {
     pub fn count(&self, state: State) -> usize {
         self.entries.iter().filter(|e| e.state == state).count()
     }
 
     /// Files still to run, in order (partial ones included).
-    pub fn pending(&self) -> Vec<&Entry> {
+    pub fn pending(&self) -> Vec<&Entry<'a>> {
         self.entries.iter().filter(|e| matches!(e.state, State::Pending | State::Partial)).collect()
     }
 
@@ -169,7 +173,7 @@ impl Status {
                     printer.data(diff);
                 }
             }
-            let names: Vec<String> = drifted.iter().map(|e| e.file.clone().unwrap_or_default()).collect();
+            let names: Vec<&str> = drifted.iter().map(|e| e.file.unwrap_or_default()).collect();
             return Err(UserError {
                 message: format!(
                     "{} changed after {} applied: {}",
@@ -189,7 +193,7 @@ impl Status {
         if !missing.is_empty() {
             let names: Vec<String> = missing
                 .iter()
-                .map(|e| if e.name.is_empty() { e.version.clone() } else { format!("{}_{}", e.version, e.name) })
+                .map(|e| if e.name.is_empty() { e.version.to_string() } else { format!("{}_{}", e.version, e.name) })
                 .collect();
             return Err(UserError {
                 message: format!(
@@ -207,7 +211,7 @@ impl Status {
         }
         let late: Vec<&Entry> = self.entries.iter().filter(|e| e.out_of_order).collect();
         if !late.is_empty() && !include_all {
-            let names: Vec<String> = late.iter().map(|e| e.file.clone().unwrap_or_default()).collect();
+            let names: Vec<&str> = late.iter().map(|e| e.file.unwrap_or_default()).collect();
             return Err(UserError {
                 message: format!(
                     "{} older than the newest applied migration: {}",
@@ -232,7 +236,7 @@ impl Status {
             let name: String = if e.name.chars().count() > name_width {
                 e.name.chars().take(name_width - 1).chain(std::iter::once('…')).collect()
             } else {
-                e.name.clone()
+                e.name.to_string()
             };
             let mut state = e.state.as_str().to_string();
             if let Some((done, total)) = e.progress {
@@ -241,7 +245,7 @@ impl Status {
             if e.out_of_order {
                 state.push_str(" (older than the newest applied)");
             }
-            let applied = e.applied_at.as_deref().unwrap_or("-");
+            let applied = e.applied_at.unwrap_or("-");
             let _ = writeln!(out, "{:<version_width$}  {name:<name_width$}  {applied:<20}  {state}", e.version);
         }
         out.trim_end().to_string()
