@@ -93,7 +93,7 @@ pub async fn read_rows(conn: &mut PgConnection, times: bool) -> anyhow::Result<L
 
 /// [`read_rows`] without asking first which tables exist: one round trip fewer for a database that
 /// dfworx has migrated before, the case of every no-op run. `None` when a table is missing; the
-/// connection is then unusable (see [`copy::rows`]) and [`read_rows`] must run on a new one.
+/// connection is then unusable (see [`copy::read`]) and [`read_rows`] must run on a new one.
 pub async fn read_rows_at_once(conn: &mut PgConnection, times: bool) -> anyhow::Result<Option<Ledger>> {
     match read_tables(conn, true, true, times).await {
         Ok(ledger) => Ok(Some(ledger)),
