@@ -67,16 +67,7 @@ fn with_session<T>(
         let loading = scope.spawn(|| source::load(root));
         let opened = runtime.block_on(async {
             let mut session = connect::Session::open(target, connection.connect_timeout, printer).await?;
-            let read = match ledger::read_rows_at_once(&mut session.conn, times).await {
-                Ok(Some(ledger)) => Ok(ledger),
-                // A database dfworx has not migrated yet: ask which tables exist, on a fresh connection.
-                Ok(None) => match session.reconnect(target, connection.connect_timeout).await {
-                    Ok(()) => ledger::read_rows(&mut session.conn, times).await,
-                    Err(e) => Err(e),
-                },
-                Err(e) => Err(e),
-            };
-            match read {
+            match read_ledger_rows(&mut session, target, connection.connect_timeout, times).await {
                 Ok(ledger) => Ok((session, ledger)),
                 Err(e) => {
                     session.close().await;
@@ -99,6 +90,21 @@ fn with_session<T>(
             result
         })
     })
+}
+
+/// The ledger's rows, copied straight away; on a database dfworx has not migrated yet (a table is
+/// missing), read again on a fresh connection after asking which tables exist.
+async fn read_ledger_rows(
+    session: &mut connect::Session,
+    target: &url::Target,
+    timeout: Duration,
+    times: bool,
+) -> anyhow::Result<ledger::Ledger> {
+    if let Some(ledger) = ledger::read_rows_at_once(&mut session.conn, times).await? {
+        return Ok(ledger);
+    }
+    session.reconnect(target, timeout).await?;
+    ledger::read_rows(&mut session.conn, times).await
 }
 
 /// `dfworx migrate status`.

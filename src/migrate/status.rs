@@ -114,7 +114,9 @@ pub fn compute<'a>(migrations: &'a [Migration], ledger: &'a Ledger) -> Status<'a
         }
         entries.push(entry);
     }
-    if entries.iter().filter(|e| e.state != State::Pending && e.state != State::Partial).count() < ledger.rows.len() {
+    // Every ledger row found a file above (as applied or drifted) unless some version is missing on disk.
+    let found = entries.iter().filter(|e| matches!(e.state, State::Applied | State::Drifted)).count();
+    if found < ledger.rows.len() {
         let on_disk: std::collections::HashSet<&str> = migrations.iter().map(|m| m.version.as_str()).collect();
         for (version, row) in &ledger.rows {
             if on_disk.contains(version.as_str()) {
