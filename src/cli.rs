@@ -257,3 +257,13 @@ pub struct MigrateStatusArgs {
     #[arg(long)]
     pub exit_code: bool,
 }
+
+/// The command line as typed (`dfworx add app admin`), control characters escaped: what a journal
+/// records so a later recovery can say what it undid.
+pub fn command_line() -> String {
+    let args: Vec<String> = std::env::args_os()
+        .enumerate()
+        .map(|(i, arg)| if i == 0 { "dfworx".to_string() } else { crate::names::shown(&arg.to_string_lossy()) })
+        .collect();
+    args.join(" ")
+}

@@ -20,6 +20,30 @@ pub mod exit {
     pub const MIGRATE_CONNECTION: u8 = 6;
     /// `migrate`: a migration failed (rolled back) or the database refused dfworx's bookkeeping.
     pub const MIGRATE_FAILED: u8 = 7;
+    /// Interrupted by Ctrl-C, SIGTERM or SIGHUP (128 + SIGINT, what shells expect); nothing was changed.
+    pub const INTERRUPTED: u8 = 130;
+}
+
+/// An operating-system error while dfworx worked on a path: the user's environment (disk full,
+/// read-only, permissions, a name too long), never a bug. `what` reads "write /x/y".
+pub fn io_error(err: std::io::Error, what: &str) -> anyhow::Error {
+    let hint = io_hint(&err);
+    UserError::new(format!("cannot {what}: {err}")).hint(hint).into()
+}
+
+/// What to do about an operating-system error, by its kind.
+fn io_hint(err: &std::io::Error) -> String {
+    use std::io::ErrorKind as K;
+    match err.kind() {
+        K::StorageFull | K::QuotaExceeded => "free some disk space, then run the command again".into(),
+        K::ReadOnlyFilesystem => "the file system is read-only: work in a writable copy, or remount it read-write".into(),
+        K::PermissionDenied => "check the owner and permissions of that path (`ls -ld`), then run the command again".into(),
+        K::InvalidFilename => "the path is too long or holds a character this file system refuses: choose a shorter name or another location".into(),
+        K::CrossesDevices => "part of the workspace is on another file system (a mount point inside it); dfworx moves files within one file system only".into(),
+        K::NotFound => "check that the path exists (a dangling symbolic link counts as missing)".into(),
+        K::BrokenPipe => "the program reading dfworx's output stopped early".into(),
+        _ => "check the path and the file system, then run the command again".into(),
+    }
 }
 
 /// A failure the user can fix: what went wrong, and what to do about it.
@@ -55,6 +79,9 @@ macro_rules! user_error {
 }
 
 /// Prints `error:`, each cause on its own line, then `hint:`; returns the exit code.
+///
+/// A failure is the user's to fix (exit 1) when a [`UserError`] or an operating-system error sits
+/// anywhere in its chain; only what is left is a bug in dfworx (exit 2).
 pub fn report(err: &anyhow::Error, style: &crate::printer::Printer) -> u8 {
     let mut code = exit::UNEXPECTED;
     let mut hint = None;
@@ -64,7 +91,18 @@ pub fn report(err: &anyhow::Error, style: &crate::printer::Printer) -> u8 {
             if hint.is_none() {
                 hint.clone_from(&user.hint);
             }
+        } else if let Some(io) = cause.downcast_ref::<std::io::Error>() {
+            if code == exit::UNEXPECTED {
+                code = exit::USER;
+            }
+            if hint.is_none() {
+                hint = Some(io_hint(io));
+            }
         }
+    }
+    if is_broken_pipe(err) {
+        // `dfworx sync --json | head -1`: the reader has what it wanted; say nothing more.
+        return exit::USER;
     }
     let mut causes = err.chain();
     let head = causes.next().map(ToString::to_string).unwrap_or_default();
@@ -81,4 +119,10 @@ pub fn report(err: &anyhow::Error, style: &crate::printer::Printer) -> u8 {
         style.raw("This looks like a bug in dfworx; please report it with the command you ran.");
     }
     code
+}
+
+/// Whether the failure is stdout closed under us (a pager or `head` that quit).
+pub fn is_broken_pipe(err: &anyhow::Error) -> bool {
+    err.chain()
+        .any(|c| c.downcast_ref::<std::io::Error>().is_some_and(|io| io.kind() == std::io::ErrorKind::BrokenPipe))
 }

@@ -2,9 +2,15 @@
 
 mod cli;
 mod commands;
+mod disk;
 mod error;
+mod fault;
+mod fresh;
 mod git;
 mod install;
+mod interrupt;
+mod journal;
+mod lockfile;
 mod manifest;
 mod migrate;
 mod names;
@@ -12,8 +18,8 @@ mod plan;
 mod printer;
 mod prompt;
 mod reconcile;
+mod relpath;
 mod render;
-mod staging;
 mod state;
 mod templates;
 mod units;
@@ -31,6 +37,7 @@ fn main() -> ExitCode {
     let cli = match Cli::try_parse() {
         Ok(cli) => cli,
         Err(err) => {
+            // A help text cut short by a closed pipe is nothing to report.
             let _ = err.print();
             return ExitCode::from(if err.use_stderr() { error::exit::USER } else { error::exit::OK });
         }
@@ -44,23 +51,23 @@ fn main() -> ExitCode {
     };
     let printer = Printer::new(verbosity);
     let dir = cli.global.directory.as_deref();
+    // SIGINT, SIGTERM and SIGHUP set a flag that every step checks: a change is rolled back, not cut.
+    let interrupt = interrupt::Interrupt::install();
     let result = match &cli.command {
-        Command::New(args) => commands::new::run(args, &printer, &staging::Interrupt::install()),
-        Command::Add(args) => commands::add::add(args, dir, &printer, &staging::Interrupt::install()),
-        Command::Remove(args) => commands::add::remove(args, dir, &printer, &staging::Interrupt::install()),
-        Command::Sync(args) => commands::sync::run(args, dir, &printer, &staging::Interrupt::install()),
+        Command::New(args) => commands::new::run(args, &printer, &interrupt),
+        Command::Add(args) => commands::add::add(args, dir, &printer, &interrupt),
+        Command::Remove(args) => commands::add::remove(args, dir, &printer, &interrupt),
+        Command::Sync(args) => commands::sync::run(args, dir, &printer, &interrupt),
         Command::Templates(cli::TemplatesCommand::Export { dir }) => {
-            commands::templates::export(dir, &printer, &staging::Interrupt::install())
+            commands::templates::export(dir, &printer, &interrupt)
         }
-        Command::Doctor => Ok(commands::doctor::run(&printer)),
+        Command::Doctor => commands::doctor::run(&printer),
         Command::Migrate(args) => commands::migrate::run(args, cli.global.directory.as_deref(), &printer),
-        Command::Completions { shell } => {
-            commands::completions::run(*shell);
-            Ok(error::exit::OK)
-        }
+        Command::Completions { shell } => commands::completions::run(*shell, &printer),
     };
-    match result {
-        Ok(code) => ExitCode::from(code),
-        Err(err) => ExitCode::from(error::report(&err, &printer)),
-    }
+    let code = match result {
+        Ok(code) => code,
+        Err(err) => error::report(&err, &printer),
+    };
+    ExitCode::from(if interrupt.is_set() && code != error::exit::OK { error::exit::INTERRUPTED } else { code })
 }

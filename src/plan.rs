@@ -3,7 +3,9 @@
 
 use serde::Serialize;
 
+use crate::journal::Change;
 use crate::printer::Printer;
+use crate::relpath::RelPath;
 use crate::templates::Ownership;
 
 /// What happens to one path, and why.
@@ -71,8 +73,8 @@ impl Action {
 
 #[derive(Clone, Debug)]
 pub struct FileChange {
-    /// Path from the workspace root, `/`-separated.
-    pub path: String,
+    /// Path from the workspace root.
+    pub path: RelPath,
     pub action: Action,
     /// The bytes to write (empty for actions that write nothing or remove).
     pub contents: Vec<u8>,
@@ -101,6 +103,17 @@ impl Plan {
         self.files.iter().filter(|f| f.action.writes())
     }
 
+    /// What applying the plan does to the disk, for [`crate::journal::apply`].
+    pub fn changes(&self) -> Vec<Change> {
+        self.writes()
+            .map(|f| Change {
+                path: f.path.clone(),
+                contents: (f.action != Action::Remove).then(|| f.contents.clone()),
+                executable: f.executable,
+            })
+            .collect()
+    }
+
     pub fn count(&self, action: Action) -> usize {
         self.files.iter().filter(|f| f.action == action).count()
     }
@@ -115,12 +128,13 @@ impl Plan {
 
     /// One `action owner path` line per file on stdout (all files, or only notable ones), and a
     /// summary on stderr.
-    pub fn print(&self, printer: &Printer, all: bool) {
+    pub fn print(&self, printer: &Printer, all: bool) -> std::io::Result<()> {
         for file in self.files.iter().filter(|f| all || f.action.is_notable()) {
             let owner = file.owner.map_or("dfworx", Ownership::label);
-            printer.data(&format!("{:<10} {:<11} {}", file.action.label(), owner, file.path));
+            printer.data(&format!("{:<10} {:<11} {}", file.action.label(), owner, file.path))?;
         }
         printer.note(&self.summary());
+        Ok(())
     }
 
     pub fn summary(&self) -> String {
@@ -152,7 +166,7 @@ impl Plan {
             .files
             .iter()
             .map(|f| JsonEntry {
-                path: &f.path,
+                path: f.path.as_str(),
                 owner: f.owner.map_or("dfworx", Ownership::label),
                 action: f.action,
                 writes: f.action.writes(),
@@ -165,7 +179,7 @@ impl Plan {
     pub fn diffs(&self) -> String {
         let mut out = String::new();
         // dfworx's own state is bookkeeping, not something a user reviews line by line.
-        for file in self.writes().filter(|f| f.path != crate::state::FILE_PATH) {
+        for file in self.writes().filter(|f| f.path.as_str() != crate::state::FILE_PATH) {
             let before = file.before.as_deref().map(String::from_utf8_lossy).unwrap_or_default();
             let after = if file.action == Action::Remove {
                 Default::default()

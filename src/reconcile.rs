@@ -7,13 +7,17 @@
 //! template change and is never overwritten.
 
 use std::collections::BTreeMap;
-use std::path::Path;
 
+use crate::disk::{Disk, Entry};
 use crate::manifest::Manifest;
 use crate::plan::{Action, FileChange, Plan};
-use crate::render::{Job, MigrationVersions, Renderer};
+use crate::relpath::RelPath;
+use crate::render::{Job, MigrationVersions, Renderer, migration_file_name};
 use crate::state::{self, FileRecord, State};
 use crate::templates::{Ownership, TemplateSet};
+
+/// Where migrations live, relative to the workspace root.
+pub const MIGRATIONS_DIR: &str = "supabase/migrations";
 
 #[derive(Clone, Copy, Debug, Default)]
 pub struct Options {
@@ -29,9 +33,11 @@ pub struct Reconciled {
     pub state: State,
 }
 
-/// Compares the workspace at `root` with its render. `previous` is the saved state (empty for `new`).
+/// Compares the workspace on `disk` with its render. `previous` is the saved state (empty for `new`).
+/// Every path is read through `disk`: a symlink on the way to any of them is an error before anything
+/// is planned.
 pub fn reconcile(
-    root: &Path,
+    disk: &Disk,
     manifest: &Manifest,
     templates: &TemplateSet,
     previous: &State,
@@ -40,34 +46,35 @@ pub fn reconcile(
     jwt_secret: &str,
 ) -> anyhow::Result<Reconciled> {
     let renderer = Renderer::new(templates)?;
-    let mut versions = MigrationVersions::new(recorded_versions(previous), now);
+    let mut versions = MigrationVersions::new(known_versions(previous, disk)?, now);
     let rendering = renderer.plan(manifest, &mut versions, jwt_secret)?;
-    let root_exists = root.is_dir();
 
     let mut plan = Plan::default();
     let mut files = BTreeMap::new();
     for job in &rendering.jobs {
-        let record = previous.files.get(&job.path);
+        let record = previous.files.get(job.path.as_str());
         let render = || renderer.render(&rendering, job);
-        let read = || if root_exists { std::fs::read(root.join(&job.path)).ok() } else { None };
+        let read = || disk.read(&job.path);
         let (change, new_record) = classify(job, record, options, render, read)?;
         if let Some(mut new_record) = new_record {
             new_record.template = renderer.template_of(job).to_string();
             new_record.unit = job.unit_key();
-            files.insert(job.path.clone(), new_record);
+            files.insert(job.path.to_string(), new_record);
         }
         plan.files.push(change);
     }
 
     // Files generated before that nothing renders now (a unit left the manifest, a template was dropped).
     let rendered: std::collections::HashSet<&str> = rendering.jobs.iter().map(|j| j.path.as_str()).collect();
-    for (path, record) in previous.files.iter().filter(|(p, _)| !rendered.contains(p.as_str())) {
-        let disk = std::fs::read(root.join(path)).ok();
+    for (key, record) in previous.files.iter().filter(|(p, _)| !rendered.contains(p.as_str())) {
+        // `State::load` checked every key already.
+        let path = RelPath::parse(key, "entry in .dfworx/state.json")?;
+        let disk = disk.read(&path)?;
         let unedited = disk.as_deref().is_some_and(|d| state::sha256_hex(d) == record.sha256);
         let action = match (&disk, record.owner) {
             (_, Ownership::AppendOnly) => {
                 // Migrations are history: their record stays even when their unit leaves.
-                files.insert(path.clone(), record.clone());
+                files.insert(key.clone(), record.clone());
                 Action::Owned
             }
             (None, _) => Action::Orphaned,
@@ -76,7 +83,7 @@ pub fn reconcile(
             (Some(_), _) => Action::Orphaned,
         };
         plan.files.push(FileChange {
-            path: path.clone(),
+            path,
             action,
             contents: Vec::new(),
             before: disk,
@@ -95,7 +102,7 @@ fn classify(
     record: Option<&FileRecord>,
     options: Options,
     render: impl FnOnce() -> anyhow::Result<Vec<u8>>,
-    read: impl FnOnce() -> Option<Vec<u8>>,
+    read: impl Fn() -> anyhow::Result<Option<Vec<u8>>>,
 ) -> anyhow::Result<(FileChange, Option<FileRecord>)> {
     let change = |action: Action, contents: Vec<u8>, before: Option<Vec<u8>>| FileChange {
         path: job.path.clone(),
@@ -117,7 +124,7 @@ fn classify(
     let Some(record) = record else {
         // Never generated here before: create it, adopt an identical file, refuse to clobber another.
         let rendered = render()?;
-        let disk = read();
+        let disk = read()?;
         let action = match &disk {
             None => Action::Create,
             Some(d) if *d == rendered => Action::Unchanged,
@@ -128,7 +135,7 @@ fn classify(
     };
 
     if job.ownership != Ownership::Managed {
-        if options.restore && read().is_none() {
+        if options.restore && read()?.is_none() {
             let rendered = render()?;
             let new_record = fresh_record(&rendered, false);
             return Ok((change(Action::Create, rendered, None), Some(new_record)));
@@ -136,7 +143,7 @@ fn classify(
         return Ok((change(Action::Owned, Vec::new(), None), Some(record.clone())));
     }
 
-    let Some(disk) = read() else {
+    let Some(disk) = read()? else {
         if options.restore {
             let rendered = render()?;
             let new_record = fresh_record(&rendered, false);
@@ -188,18 +195,44 @@ fn has_conflict_markers(bytes: &[u8]) -> bool {
         .any(|l| l.starts_with("<<<<<<< ") || l == "=======" || l.starts_with(">>>>>>> "))
 }
 
-/// (template, unit) → migration version, read back from the migration paths in the state.
-fn recorded_versions(state: &State) -> BTreeMap<(String, Option<String>), String> {
-    state
-        .files
-        .iter()
-        .filter(|(path, record)| record.owner == Ownership::AppendOnly && path.starts_with("supabase/migrations/"))
-        .filter_map(|(path, record)| {
-            let name = path.rsplit('/').next()?;
-            let (version, _) = name.split_once('_')?;
-            Some(((record.template.clone(), record.unit.clone()), version.to_string()))
-        })
-        .collect()
+/// Migration name → version, for every migration the workspace already has: those the state records,
+/// then those on disk (a lost or emptied state must not make dfworx add its migrations again). Where a
+/// name appears twice, the oldest version wins.
+fn known_versions(state: &State, disk: &Disk) -> anyhow::Result<BTreeMap<String, String>> {
+    let mut known = BTreeMap::new();
+    let mut note = |file: &str| {
+        if let Some((name, version)) = migration_file_name(file) {
+            let slot = known.entry(name.to_string()).or_insert_with(|| version.to_string());
+            if numeric_lt(version, slot) {
+                *slot = version.to_string();
+            }
+        }
+    };
+    let prefix = format!("{MIGRATIONS_DIR}/");
+    for path in state.files.keys() {
+        if let Some(file) = path.strip_prefix(&prefix) {
+            note(file);
+        }
+    }
+    let dir = RelPath::parse(MIGRATIONS_DIR, "dfworx")?;
+    if disk.entry(&dir)? == Entry::Dir {
+        let full = dir.under(disk.root());
+        let entries =
+            std::fs::read_dir(&full).map_err(|e| crate::error::io_error(e, &format!("read {}", full.display())))?;
+        for entry in entries {
+            let entry = entry.map_err(|e| crate::error::io_error(e, &format!("read {}", full.display())))?;
+            if let Some(file) = entry.file_name().to_str() {
+                note(file);
+            }
+        }
+    }
+    Ok(known)
+}
+
+/// `a < b` for digit strings of any length, as PostgreSQL's ledger orders versions.
+fn numeric_lt(a: &str, b: &str) -> bool {
+    let (a, b) = (a.trim_start_matches('0'), b.trim_start_matches('0'));
+    (a.len(), a) < (b.len(), b)
 }
 
 #[cfg(test)]

@@ -7,6 +7,7 @@ use serde::Serialize;
 
 use crate::error::UserError;
 use crate::manifest::Manifest;
+use crate::relpath::RelPath;
 use crate::templates::{Ownership, RENDER_SUFFIX, Root, TemplateFile, TemplateSet};
 use crate::units::{Unit, Units};
 
@@ -40,16 +41,20 @@ pub struct Migration {
 }
 
 /// Migration versions: those the workspace already has keep theirs; new ones are numbered after them.
+///
+/// A migration is known by its name (`public_schema`, `app_web_schema`), never by the template it comes
+/// from or by the state: a workspace whose state is lost, or whose templates moved, finds its migrations
+/// on disk and keeps their versions instead of adding them again under new ones.
 pub struct MigrationVersions {
-    known: BTreeMap<(String, Option<String>), String>,
+    known: BTreeMap<String, String>,
     next: jiff::Timestamp,
 }
 
 const VERSION_FORMAT: &str = "%Y%m%d%H%M%S";
 
 impl MigrationVersions {
-    /// `known`: (template, unit) → version, as recorded in the workspace state.
-    pub fn new(known: BTreeMap<(String, Option<String>), String>, now: jiff::Timestamp) -> Self {
+    /// `known`: migration name → version, from the workspace state and from `supabase/migrations`.
+    pub fn new(known: BTreeMap<String, String>, now: jiff::Timestamp) -> Self {
         let newest = known.values().filter_map(|v| parse_version(v)).max();
         let next = match newest {
             Some(newest) if newest >= now => newest + jiff::SignedDuration::from_secs(1),
@@ -58,16 +63,22 @@ impl MigrationVersions {
         Self { known, next }
     }
 
-    fn version_for(&mut self, template: &str, unit: Option<&str>) -> String {
-        let key = (template.to_string(), unit.map(str::to_string));
-        if let Some(version) = self.known.get(&key) {
+    fn version_for(&mut self, name: &str) -> String {
+        if let Some(version) = self.known.get(name) {
             return version.clone();
         }
         let version = self.next.strftime(VERSION_FORMAT).to_string();
         self.next += jiff::SignedDuration::from_secs(1);
-        self.known.insert(key, version.clone());
+        self.known.insert(name.to_string(), version.clone());
         version
     }
+}
+
+/// `20260101000000_public_schema.sql` → (`public_schema`, `20260101000000`).
+pub fn migration_file_name(file: &str) -> Option<(&str, &str)> {
+    let stem = file.strip_suffix(".sql")?;
+    let (version, name) = stem.split_once('_')?;
+    (!version.is_empty() && version.bytes().all(|b| b.is_ascii_digit()) && !name.is_empty()).then_some((name, version))
 }
 
 fn parse_version(version: &str) -> Option<jiff::Timestamp> {
@@ -83,7 +94,7 @@ pub struct Renderer<'a> {
 /// happens only for the files a command needs to look at.
 #[derive(Clone, Debug)]
 pub struct Job {
-    pub path: String,
+    pub path: RelPath,
     pub ownership: Ownership,
     pub executable: bool,
     /// Index into the template set's files.
@@ -133,33 +144,36 @@ impl<'a> Renderer<'a> {
             self.set.files.iter().position(|f| std::ptr::eq(f, file)).expect("file of this set")
         };
         let mut jobs = Vec::new();
-        let mut push = |file: &TemplateFile, path: String, unit: Option<&Unit>| {
+        let mut push = |file: &TemplateFile, path: String, unit: Option<&Unit>| -> Result<(), UserError> {
+            // Template paths come from a directory the user may have edited: they must stay inside.
+            let path = RelPath::parse(&path, &format!("template {} in {}", file.path, self.set.origin))?;
             jobs.push(Job {
-                ownership: self.set.ownership.owner_of(&path),
-                executable: path.starts_with("scripts/") || path.ends_with(".sh"),
+                ownership: self.set.ownership.owner_of(path.as_str()),
+                executable: path.as_str().starts_with("scripts/") || path.as_str().ends_with(".sh"),
                 template: index(file),
                 unit: unit.cloned(),
                 path,
             });
+            Ok(())
         };
 
         // Versions first: the docs and config list every migration.
         let mut migrations = Vec::new();
         for file in self.set.under(Root::SharedMigrations) {
             let stem = shared_migration_stem(file);
-            let version = versions.version_for(&file.path, None);
-            push(file, format!("supabase/migrations/{version}_{stem}.sql"), None);
+            let version = versions.version_for(&stem);
+            push(file, format!("supabase/migrations/{version}_{stem}.sql"), None)?;
             migrations.push(Migration { file: format!("{version}_{stem}.sql"), name: stem, version });
         }
         for app in &units.apps {
             for file in self.set.under(Root::AppMigrations) {
                 let stem = file_stem(file);
                 if let Some(test) = stem.strip_suffix("_test") {
-                    push(file, format!("supabase/tests/app_{}_{test}.test.sql", app.snake), Some(app));
+                    push(file, format!("supabase/tests/app_{}_{test}.test.sql", app.snake), Some(app))?;
                 } else {
-                    let version = versions.version_for(&file.path, Some(&app.key()));
                     let name = format!("app_{}_{stem}", app.snake);
-                    push(file, format!("supabase/migrations/{version}_{name}.sql"), Some(app));
+                    let version = versions.version_for(&name);
+                    push(file, format!("supabase/migrations/{version}_{name}.sql"), Some(app))?;
                     migrations.push(Migration { file: format!("{version}_{name}.sql"), name, version });
                 }
             }
@@ -167,7 +181,7 @@ impl<'a> Renderer<'a> {
         migrations.sort_by(|a, b| a.version.cmp(&b.version));
 
         for file in self.set.under(Root::Workspace) {
-            push(file, file.output_path(Root::Workspace, None), None);
+            push(file, file.output_path(Root::Workspace, None), None)?;
         }
         let packages = units.packages.iter().map(|p| {
             let root =
@@ -182,7 +196,7 @@ impl<'a> Renderer<'a> {
             .chain(packages);
         for (root, unit) in all {
             for file in self.set.under(root) {
-                push(file, format!("{}/{}", unit.dir, file.output_path(root, Some(&unit.snake))), Some(unit));
+                push(file, format!("{}/{}", unit.dir, file.output_path(root, Some(&unit.snake))), Some(unit))?;
             }
         }
         jobs.sort_by(|a, b| a.path.cmp(&b.path));
@@ -256,7 +270,7 @@ impl<'a> Renderer<'a> {
             .map(|job| {
                 Ok(RenderedFile {
                     contents: self.render(&rendering, job)?,
-                    path: job.path.clone(),
+                    path: job.path.to_string(),
                     template: self.template_of(job).to_string(),
                 })
             })
@@ -284,7 +298,7 @@ fn shared_migration_stem(file: &TemplateFile) -> String {
 pub fn random_secret() -> anyhow::Result<String> {
     let mut bytes = [0u8; 32];
     getrandom::fill(&mut bytes).map_err(|err| anyhow::anyhow!("no randomness available: {err}"))?;
-    Ok(bytes.iter().map(|b| format!("{b:02x}")).collect())
+    Ok(hex::encode(bytes))
 }
 
 #[cfg(test)]
@@ -304,13 +318,21 @@ mod tests {
     #[test]
     fn versions_already_recorded_are_kept_and_new_ones_come_after_them() {
         let mut known = BTreeMap::new();
-        known.insert(
-            ("migrations/app/schema.sql.tera".to_string(), Some("app:web".to_string())),
-            "20300101000000".to_string(),
-        );
+        known.insert("app_web_schema".to_string(), "20300101000000".to_string());
         let mut versions = MigrationVersions::new(known, "2026-01-01T00:00:00Z".parse().unwrap());
-        assert_eq!(versions.version_for("migrations/app/schema.sql.tera", Some("app:web")), "20300101000000");
-        assert_eq!(versions.version_for("migrations/app/schema.sql.tera", Some("app:admin")), "20300101000001");
+        assert_eq!(versions.version_for("app_web_schema"), "20300101000000");
+        assert_eq!(versions.version_for("app_admin_schema"), "20300101000001");
+    }
+
+    #[test]
+    fn migration_file_names_split_into_name_and_version() {
+        assert_eq!(
+            migration_file_name("20260101000000_app_web_schema.sql"),
+            Some(("app_web_schema", "20260101000000"))
+        );
+        assert_eq!(migration_file_name("x_y.sql"), None);
+        assert_eq!(migration_file_name("1_.sql"), None);
+        assert_eq!(migration_file_name("1_a.txt"), None);
     }
 
     fn full_manifest() -> Manifest {

@@ -2,13 +2,13 @@
 //! changes. Written by dfworx only; commit it with the workspace.
 
 use std::collections::BTreeMap;
-use std::path::Path;
 
-use anyhow::Context as _;
 use serde::{Deserialize, Serialize};
 use sha2::{Digest, Sha256};
 
+use crate::disk::Disk;
 use crate::error::UserError;
+use crate::relpath::RelPath;
 use crate::templates::Ownership;
 
 pub const FILE_PATH: &str = ".dfworx/state.json";
@@ -41,18 +41,26 @@ pub struct FileRecord {
 }
 
 impl State {
-    pub fn load(root: &Path) -> anyhow::Result<Option<Self>> {
-        let path = root.join(FILE_PATH);
-        let text = match std::fs::read_to_string(&path) {
-            Ok(text) => text,
-            Err(err) if err.kind() == std::io::ErrorKind::NotFound => return Ok(None),
-            Err(err) => return Err(err).with_context(|| format!("cannot read {}", path.display())),
-        };
-        serde_json::from_str(&text).map(Some).map_err(|err| {
-            UserError::new(format!("{} is damaged: {err}", path.display()))
+    /// The saved state; `None` when there is none (or the file is empty). Every path in it is checked
+    /// to lie inside the workspace: the file is committed, so a pull request can carry `../x`.
+    pub fn load(disk: &Disk) -> anyhow::Result<Option<Self>> {
+        let path = RelPath::parse(FILE_PATH, "dfworx")?;
+        let shown = path.under(disk.root());
+        let Some(text) = disk.read_text(&path)? else { return Ok(None) };
+        if text.trim().is_empty() {
+            return Ok(None);
+        }
+        let state: Self = serde_json::from_str(&text).map_err(|err| {
+            UserError::new(format!("{} is damaged: {err}", shown.display()))
                 .hint("restore it from git (`git checkout -- .dfworx/state.json`)")
-                .into()
-        })
+        })?;
+        for key in state.files.keys() {
+            RelPath::parse(key, &format!("entry in {}", shown.display())).map_err(|e| {
+                let hint = "restore it from git (`git checkout -- .dfworx/state.json`) or delete that entry; nothing was changed";
+                UserError::new(e.message).hint(hint)
+            })?;
+        }
+        Ok(Some(state))
     }
 
     pub fn to_json(&self) -> String {
@@ -63,16 +71,5 @@ impl State {
 }
 
 pub fn sha256_hex(bytes: &[u8]) -> String {
-    hex(&Sha256::digest(bytes))
-}
-
-/// Lowercase hexadecimal.
-pub fn hex(bytes: &[u8]) -> String {
-    const DIGITS: &[u8; 16] = b"0123456789abcdef";
-    let mut s = String::with_capacity(bytes.len() * 2);
-    for b in bytes {
-        s.push(char::from(DIGITS[usize::from(b >> 4)]));
-        s.push(char::from(DIGITS[usize::from(b & 0xf)]));
-    }
-    s
+    hex::encode(Sha256::digest(bytes))
 }

@@ -3,19 +3,23 @@
 //! Layout and naming rules are documented in `docs/templates.md`.
 
 use std::borrow::Cow;
-use std::path::Path;
 
 use anyhow::Context as _;
 use globset::{Glob, GlobSet, GlobSetBuilder};
 use include_dir::{Dir, include_dir};
 use serde::{Deserialize, Serialize};
 
+use crate::disk::{Disk, Entry};
 use crate::error::UserError;
+use crate::relpath::RelPath;
 
 static EMBEDDED: Dir<'static> = include_dir!("$CARGO_MANIFEST_DIR/templates");
 
 const OWNERSHIP_FILE: &str = "ownership.yaml";
 pub const RENDER_SUFFIX: &str = ".tera";
+/// Far more than any template set needs (the embedded one has about 130 files, 300 KiB).
+const MAX_FILES: usize = 5_000;
+const MAX_BYTES: u64 = 64 << 20;
 
 /// Where the files of each template root land.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
@@ -146,26 +150,58 @@ impl TemplateSet {
         Self::from_files(files, "embedded templates".into())
     }
 
-    /// A directory laid out like `templates/` (for example made by `dfworx templates export`).
-    pub fn from_dir(dir: &Path) -> anyhow::Result<Self> {
-        if !dir.is_dir() {
-            return Err(UserError::new(format!("template directory {} does not exist", dir.display()))
+    /// A directory inside the workspace laid out like `templates/` (for example made by
+    /// `dfworx templates export`). It must hold `ownership.yaml` at its top, nothing in it may be a
+    /// symlink, and it is read only up to [`MAX_FILES`] files and [`MAX_BYTES`] bytes — `templates: /usr`
+    /// or a typo pointing at a huge tree is refused, not read into memory.
+    pub fn from_dir(disk: &Disk, dir: &RelPath) -> anyhow::Result<Self> {
+        let full = dir.under(disk.root());
+        if disk.entry(dir)? != Entry::Dir {
+            return Err(UserError::new(format!("template directory {} does not exist", full.display()))
                 .hint("create it with `dfworx templates export <dir>`, or fix the `templates:` option in dfworx.yaml")
                 .into());
         }
+        let ownership = RelPath::parse(&format!("{dir}/{OWNERSHIP_FILE}"), "dfworx")?;
+        if disk.entry(&ownership)? != Entry::File {
+            return Err(UserError::new(format!(
+                "{} is not a template directory: it has no {OWNERSHIP_FILE}",
+                full.display()
+            ))
+            .hint("point `templates:` (or --templates) at a directory made by `dfworx templates export <dir>`")
+            .into());
+        }
         let mut files = Vec::new();
-        for entry in walkdir::WalkDir::new(dir).sort_by_file_name() {
-            let entry = entry.with_context(|| format!("cannot read templates in {}", dir.display()))?;
+        let mut bytes = 0u64;
+        for entry in walkdir::WalkDir::new(&full).sort_by_file_name() {
+            let entry = entry.with_context(|| format!("cannot read templates in {}", full.display()))?;
+            let relative = entry.path().strip_prefix(&full).expect("walkdir yields paths below its root");
+            let path = relative.to_string_lossy().replace('\\', "/");
+            if entry.path_is_symlink() {
+                return Err(UserError::new(format!(
+                    "{}/{path} is a symbolic link; templates are read only from real files",
+                    dir
+                ))
+                .hint("replace the link with the file it points to")
+                .into());
+            }
             if !entry.file_type().is_file() {
                 continue;
             }
-            let relative = entry.path().strip_prefix(dir).expect("walkdir yields paths below its root");
-            let path = relative.to_string_lossy().replace('\\', "/");
-            let contents =
-                std::fs::read(entry.path()).with_context(|| format!("cannot read {}", entry.path().display()))?;
+            bytes += entry.metadata().map(|m| m.len()).unwrap_or(0);
+            if files.len() >= MAX_FILES || bytes > MAX_BYTES {
+                return Err(UserError::new(format!(
+                    "{} holds more than {MAX_FILES} files or {} MiB: that is not a template directory",
+                    full.display(),
+                    MAX_BYTES >> 20
+                ))
+                .hint("point `templates:` (or --templates) at a directory made by `dfworx templates export <dir>`")
+                .into());
+            }
+            let contents = std::fs::read(entry.path())
+                .map_err(|e| crate::error::io_error(e, &format!("read {}", entry.path().display())))?;
             files.push(TemplateFile { path, contents: Cow::Owned(contents) });
         }
-        Self::from_files(files, dir.display().to_string())
+        Self::from_files(files, full.display().to_string())
     }
 
     fn from_files(mut files: Vec<TemplateFile>, origin: String) -> anyhow::Result<Self> {

@@ -52,7 +52,7 @@ fn the_manifest_records_the_answers_and_the_state_records_every_file() {
     let files = state["files"].as_object().unwrap();
     let on_disk = tree(&sb.path("acme"));
     for (path, bytes) in &on_disk {
-        if path == "dfworx.yaml" || path == ".dfworx/state.json" {
+        if path == "dfworx.yaml" || path == ".dfworx/state.json" || path == ".dfworx/lock" {
             continue;
         }
         let record = files.get(path).unwrap_or_else(|| panic!("{path} is not in the state"));

@@ -20,11 +20,12 @@ fn sync(sb: &Sandbox, args: &[&str]) -> std::process::Output {
     sb.dfworx(&all)
 }
 
-/// Exports the embedded templates to `templates/` beside the workspace; returns that directory.
+/// Exports the embedded templates to `acme/my-templates/` (template directories live inside the
+/// workspace); returns that directory.
 fn export(sb: &Sandbox) -> PathBuf {
-    let out = sb.dfworx(&["templates", "export", "templates"]);
+    let out = sb.dfworx(&["templates", "export", "acme/my-templates"]);
     assert!(out.status.success(), "{}", stderr(&out));
-    sb.path("templates")
+    sb.path("acme/my-templates")
 }
 
 /// The exported template file behind a workspace path, whether it is rendered (`.tera`) or copied.
@@ -90,7 +91,7 @@ fn a_new_template_release_updates_merges_and_flags_conflicts_without_losing_edit
     replace_in(&ws.join(".nvmrc"), "24", "22");
     let before = tree(&ws);
 
-    let out = sync(&sb, &["--check", "--templates", "templates"]);
+    let out = sync(&sb, &["--check", "--templates", "acme/my-templates"]);
     assert_eq!(out.status.code(), Some(1), "{}", stdout(&out));
     let plan = stdout(&out);
     for expected in
@@ -100,7 +101,7 @@ fn a_new_template_release_updates_merges_and_flags_conflicts_without_losing_edit
     }
     assert_eq!(tree(&ws), before, "--check must write nothing");
 
-    let out = sync(&sb, &["--templates", "templates"]);
+    let out = sync(&sb, &["--templates", "acme/my-templates"]);
     assert_eq!(out.status.code(), Some(1), "a conflict must fail sync: {}", stderr(&out));
     assert!(stderr(&out).contains(".nvmrc"), "{}", stderr(&out));
 
@@ -119,13 +120,13 @@ fn a_new_template_release_updates_merges_and_flags_conflicts_without_losing_edit
         }
     }
     // The conflict stays reported until the markers are gone.
-    assert_eq!(sync(&sb, &["--check", "--templates", "templates"]).status.code(), Some(1));
+    assert_eq!(sync(&sb, &["--check", "--templates", "acme/my-templates"]).status.code(), Some(1));
     std::fs::write(ws.join(".nvmrc"), "26\n").unwrap();
     // Resolving is recorded in the state, like a lockfile: sync once, then the check passes.
-    let out = sync(&sb, &["--check", "--templates", "templates"]);
+    let out = sync(&sb, &["--check", "--templates", "acme/my-templates"]);
     assert!(stderr(&out).contains("only .dfworx/state.json"), "{}", stderr(&out));
-    assert!(sync(&sb, &["--templates", "templates"]).status.success());
-    let out = sync(&sb, &["--check", "--templates", "templates"]);
+    assert!(sync(&sb, &["--templates", "acme/my-templates"]).status.success());
+    let out = sync(&sb, &["--check", "--templates", "acme/my-templates"]);
     assert_eq!(out.status.code(), Some(0), "{}", stdout(&out));
 }
 
@@ -194,7 +195,7 @@ fn json_lists_path_owner_and_action_and_diff_shows_the_change() {
     let mut text = std::fs::read_to_string(&editorconfig).unwrap();
     text.push_str("\n[Makefile]\nindent_style = tab\n");
     std::fs::write(&editorconfig, text).unwrap();
-    let out = sync(&sb, &["--check", "--diff", "--templates", "templates"]);
+    let out = sync(&sb, &["--check", "--diff", "--templates", "acme/my-templates"]);
     assert_eq!(out.status.code(), Some(1));
     assert!(stdout(&out).contains("+[Makefile]"), "{}", stdout(&out));
 }

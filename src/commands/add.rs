@@ -6,17 +6,25 @@ use std::path::Path;
 use crate::cli::{AddArgs, RemoveArgs};
 use crate::commands::new::bookkeeping;
 use crate::commands::sync::{self, Output};
+use crate::disk::Entry;
 use crate::error::{UserError, exit};
+use crate::interrupt::Interrupt;
+use crate::lockfile::Mode;
+use crate::manifest::edit::{self, Edit};
 use crate::manifest::{self, Lang, Manifest, Package, PortedUnit};
 use crate::names::{self, NameRole, UnitKind};
 use crate::printer::Printer;
 use crate::reconcile;
-use crate::staging::Interrupt;
+use crate::relpath::RelPath;
 use crate::units::Units;
 use crate::workspace::Workspace;
 
+fn lock_mode(dry_run: bool) -> Mode {
+    if dry_run { Mode::Shared } else { Mode::Exclusive }
+}
+
 pub fn add(args: &AddArgs, directory: Option<&Path>, printer: &Printer, interrupt: &Interrupt) -> anyhow::Result<u8> {
-    let workspace = Workspace::find(directory)?;
+    let workspace = Workspace::open(directory, lock_mode(args.dry_run), printer)?;
     let kind = UnitKind::from(args.kind);
     let name = args.name.as_str();
     let normalised = names::suggest(name);
@@ -34,25 +42,37 @@ pub fn add(args: &AddArgs, directory: Option<&Path>, printer: &Printer, interrup
     check_free(&workspace, kind, name, args.lang)?;
 
     let mut manifest = workspace.manifest.clone();
-    match kind {
-        UnitKind::App => {
-            let port = args.port.unwrap_or_else(|| free_port(&manifest, manifest::FIRST_APP_PORT));
-            manifest.apps.push(PortedUnit { name: name.to_string(), port });
-        }
-        UnitKind::Service => {
-            let port = args.port.unwrap_or_else(|| free_port(&manifest, manifest::FIRST_SERVICE_PORT));
-            manifest.services.push(PortedUnit { name: name.to_string(), port });
+    manifest.dfworx = env!("CARGO_PKG_VERSION").to_string();
+    let mut fields = vec![("name", edit::scalar(name))];
+    let list = match kind {
+        UnitKind::App | UnitKind::Service => {
+            let (units, first) = if kind == UnitKind::App {
+                (&mut manifest.apps, manifest::FIRST_APP_PORT)
+            } else {
+                (&mut manifest.services, manifest::FIRST_SERVICE_PORT)
+            };
+            let port = args.port.map_or_else(|| free_port(&workspace.manifest, first), Ok)?;
+            units.push(PortedUnit { name: name.to_string(), port });
+            fields.push(("port", port.to_string()));
+            if kind == UnitKind::App { "apps" } else { "services" }
         }
         UnitKind::Package => {
-            manifest.packages.push(Package { name: name.to_string(), lang: args.lang.unwrap_or_default() })
+            let lang = args.lang.unwrap_or_default();
+            manifest.packages.push(Package { name: name.to_string(), lang });
+            fields.push(("lang", lang.label().to_string()));
+            "packages"
         }
-    }
-    manifest.check().map_err(|err| {
-        let hint = err.hint.clone().unwrap_or_default();
-        UserError::new(err.message).hint(hint)
-    })?;
+    };
+    manifest.check()?;
     describe(&manifest, kind, name, printer);
-    change(&workspace, manifest, args.dry_run, reconcile::Options::default(), printer, interrupt)
+    let edits = [Edit::Append { list, fields }, version_edit()];
+    let what = format!("add {} {name}", kind.noun());
+    let text = edit::rewrite(&workspace.manifest_text, &manifest, &edits, &what)?;
+    change(&workspace, &manifest, text, args.dry_run, reconcile::Options::default(), printer, interrupt)
+}
+
+fn version_edit() -> Edit<'static> {
+    Edit::Set { key: "dfworx", value: env!("CARGO_PKG_VERSION").to_string() }
 }
 
 pub fn remove(
@@ -61,10 +81,11 @@ pub fn remove(
     printer: &Printer,
     interrupt: &Interrupt,
 ) -> anyhow::Result<u8> {
-    let workspace = Workspace::find(directory)?;
+    let workspace = Workspace::open(directory, lock_mode(args.dry_run), printer)?;
     let kind = UnitKind::from(args.kind);
     let name = args.name.as_str();
     let mut manifest = workspace.manifest.clone();
+    manifest.dfworx = env!("CARGO_PKG_VERSION").to_string();
     let before = manifest.entries().count();
     match kind {
         UnitKind::App => manifest.apps.retain(|u| u.name != name),
@@ -73,14 +94,24 @@ pub fn remove(
     }
     if manifest.entries().count() == before {
         let known: Vec<&str> = workspace.manifest.entries().filter(|(k, _, _)| *k == kind).map(|(_, n, _)| n).collect();
-        return Err(UserError::new(format!("this workspace has no {} named \"{name}\"", kind.noun()))
+        return Err(UserError::new(format!("this workspace has no {} named \"{}\"", kind.noun(), names::shown(name)))
             .hint(format!("its {}s: {}", kind.noun(), if known.is_empty() { "none".into() } else { known.join(", ") }))
             .into());
     }
     let options = reconcile::Options { restore: false, delete_obsolete: args.delete_files };
-    let code = change(&workspace, manifest, args.dry_run, options, printer, interrupt)?;
-    let dir = format!("{}s/{name}", if kind == UnitKind::App { "app" } else { kind.noun() });
-    if !args.delete_files && workspace.root.join(&dir).exists() && !args.dry_run {
+    let list = match kind {
+        UnitKind::App => "apps",
+        UnitKind::Service => "services",
+        UnitKind::Package => "packages",
+    };
+    let what = format!("remove {} {name}", kind.noun());
+    let text =
+        edit::rewrite(&workspace.manifest_text, &manifest, &[Edit::Remove { list, name }, version_edit()], &what)?;
+    let code = change(&workspace, &manifest, text, args.dry_run, options, printer, interrupt)?;
+    let dir = format!("{list}/{name}");
+    let left =
+        RelPath::parse(&dir, "dfworx").is_ok_and(|d| workspace.disk.entry(&d).is_ok_and(|e| e != Entry::Missing));
+    if !args.delete_files && left && !args.dry_run {
         printer.note(&format!(
             "{dir}/ was left in place (pass --delete-files to remove it); it is no longer listed in the workspace's managed files."
         ));
@@ -90,7 +121,7 @@ pub fn remove(
         printer.note(
             "Its migrations stay in supabase/migrations (they are history). To drop its data, review and run yourself:",
         );
-        printer.data(&format!("drop schema if exists {schema} cascade;"));
+        printer.data(&format!("drop schema if exists {schema} cascade;"))?;
     }
     Ok(code)
 }
@@ -108,14 +139,19 @@ fn check_free(workspace: &Workspace, kind: UnitKind, name: &str, lang: Option<La
             .hint("names share one namespace (directories, compose services, schemas); choose another name")
             .into());
     }
-    let dir = workspace.root.join(match kind {
-        UnitKind::App => "apps",
-        UnitKind::Service => "services",
-        UnitKind::Package => "packages",
-    });
-    let dir = dir.join(name);
-    if dir.exists() {
-        return Err(UserError::new(format!("{} already exists", dir.display()))
+    let dir = RelPath::parse(
+        &format!(
+            "{}/{name}",
+            match kind {
+                UnitKind::App => "apps",
+                UnitKind::Service => "services",
+                UnitKind::Package => "packages",
+            }
+        ),
+        "dfworx",
+    )?;
+    if workspace.disk.entry(&dir)? != Entry::Missing {
+        return Err(UserError::new(format!("{} already exists", dir.under(&workspace.root).display()))
             .hint("move it away or choose another name; dfworx never writes over a directory it did not create")
             .into());
     }
@@ -123,9 +159,13 @@ fn check_free(workspace: &Workspace, kind: UnitKind, name: &str, lang: Option<La
 }
 
 /// The lowest port from `first` that no app or service uses.
-fn free_port(manifest: &Manifest, first: u16) -> u16 {
+fn free_port(manifest: &Manifest, first: u16) -> anyhow::Result<u16> {
     let used: Vec<u16> = manifest.entries().filter_map(|(_, _, port)| port).collect();
-    (first..).find(|p| !used.contains(p)).expect("a free port")
+    (first..=u16::MAX).find(|p| !used.contains(p)).ok_or_else(|| {
+        UserError::new(format!("no free port from {first} up"))
+            .hint("pass --port with a port no other app or service uses")
+            .into()
+    })
 }
 
 /// Prints every identifier the new unit derives from its name.
@@ -156,18 +196,19 @@ fn describe(manifest: &Manifest, kind: UnitKind, name: &str, printer: &Printer) 
     }
 }
 
-/// Re-renders the workspace with the changed manifest; refuses (changing nothing) on any conflict.
+/// Re-renders the workspace with the changed manifest (whose new text is `text`); refuses (changing
+/// nothing) on any conflict.
 fn change(
     workspace: &Workspace,
-    manifest: Manifest,
+    manifest: &Manifest,
+    text: String,
     dry_run: bool,
     options: reconcile::Options,
     printer: &Printer,
     interrupt: &Interrupt,
 ) -> anyhow::Result<u8> {
-    let changed = Workspace { root: workspace.root.clone(), manifest };
-    let mut plan = sync::plan(&changed, None, options, printer)?;
-    plan.files.push(bookkeeping(&workspace.root, manifest::FILE_NAME, changed.manifest.to_yaml()));
+    let mut plan = sync::plan(workspace, manifest, None, options, printer)?;
+    plan.files.push(bookkeeping(&workspace.disk, manifest::FILE_NAME, text)?);
     let conflicts: Vec<String> = plan.conflicts().map(|f| format!("{} ({})", f.path, f.action.label())).collect();
     if !conflicts.is_empty() && !dry_run {
         return Err(UserError::new(format!(
@@ -178,6 +219,6 @@ fn change(
         .into());
     }
     let output = Output { check: false, diff: dry_run, dry_run, json: false };
-    let code = sync::report_and_apply(&workspace.root, &plan, &output, printer, interrupt)?;
+    let code = sync::report_and_apply(workspace, &plan, &output, printer, interrupt)?;
     Ok(if code == exit::OK { exit::OK } else { code })
 }

@@ -50,14 +50,14 @@ const TOOLS: &[Tool] = &[
     },
 ];
 
-pub fn run(printer: &Printer) -> u8 {
+pub fn run(printer: &Printer) -> anyhow::Result<u8> {
     let mut missing = 0;
     for tool in TOOLS {
         match version_of(tool) {
-            Some(version) => printer.data(&format!("ok       {:<8} {version:<28} {}", tool.name, tool.needed_for)),
+            Some(version) => printer.data(&format!("ok       {:<8} {version:<28} {}", tool.name, tool.needed_for))?,
             None => {
                 missing += 1;
-                printer.data(&format!("missing  {:<8} {:<28} {}", tool.name, "-", tool.needed_for));
+                printer.data(&format!("missing  {:<8} {:<28} {}", tool.name, "-", tool.needed_for))?;
                 printer.note(&format!("         install: {}", tool.install));
             }
         }
@@ -67,7 +67,7 @@ pub fn run(printer: &Printer) -> u8 {
     } else {
         printer.note(&format!("{missing} tool(s) missing; see the install lines above."));
     }
-    crate::error::exit::OK
+    Ok(crate::error::exit::OK)
 }
 
 fn version_of(tool: &Tool) -> Option<String> {

@@ -3,12 +3,19 @@
 use std::path::Path;
 
 use crate::cli::{MigrateArgs, MigrateCommand, MigrateUpArgs};
+use crate::lockfile::Mode;
 use crate::migrate::{self, Connection, UpOptions};
 use crate::printer::Printer;
+use crate::reconcile::MIGRATIONS_DIR;
+use crate::relpath::RelPath;
 use crate::workspace::Workspace;
 
 pub fn run(args: &MigrateArgs, directory: Option<&Path>, printer: &Printer) -> anyhow::Result<u8> {
-    let workspace = Workspace::find(directory)?;
+    let mode = if matches!(args.command, Some(MigrateCommand::New { .. })) { Mode::Exclusive } else { Mode::Shared };
+    // Opening repairs what an interrupted `dfworx add` left: a half-added migration is never applied.
+    let workspace = Workspace::open(directory, mode, printer)?;
+    // The migrations are read, and `migrate new` writes, only in a real directory of the workspace.
+    workspace.disk.entry(&RelPath::parse(MIGRATIONS_DIR, "dfworx")?)?;
     let root = workspace.root.as_path();
     match &args.command {
         None => up(root, &args.up, printer),

@@ -2,20 +2,21 @@
 
 use std::path::{Path, PathBuf};
 
-use anyhow::Context as _;
-
 use crate::cli::NewArgs;
+use crate::disk::Disk;
 use crate::error::{UserError, exit};
+use crate::fresh::{self, Claim};
+use crate::interrupt::Interrupt;
 use crate::manifest::{self, Manifest};
 use crate::names::{self, NameRole, UnitKind};
 use crate::plan::{Action, FileChange, Plan};
 use crate::printer::Printer;
 use crate::reconcile::{self, Reconciled, reconcile};
+use crate::relpath::RelPath;
 use crate::render::random_secret;
-use crate::staging::{self, Interrupt};
 use crate::state::{self, State};
 use crate::templates::TemplateSet;
-use crate::{git, install, prompt};
+use crate::{git, install, journal, prompt};
 
 const DEFAULT_APP: &str = "web";
 const DEFAULT_SERVICE: &str = "auth-service";
@@ -29,35 +30,31 @@ struct Settings {
 }
 
 pub fn run(args: &NewArgs, printer: &Printer, interrupt: &Interrupt) -> anyhow::Result<u8> {
-    check_target(&args.dir, args.force)?;
-    let settings = resolve(args)?;
+    let target = fresh::absolute(&args.dir)?;
+    if !args.force && !fresh::is_empty(&target)? {
+        return Err(fresh::not_empty(&target));
+    }
+    let settings = resolve(args, target)?;
     let templates = TemplateSet::embedded()?;
-    let plan = plan(&settings.target, &settings.manifest, &templates, jiff::Timestamp::now())?;
 
     if args.dry_run {
-        plan.print(printer, true);
+        let plan = plan(&Disk::new(&settings.target), &settings.manifest, &templates, jiff::Timestamp::now())?;
+        plan.print(printer, true)?;
         printer.note("Dry run: nothing was written.");
         return Ok(exit::OK);
     }
-    let conflicts: Vec<&str> = plan
-        .files
-        .iter()
-        .filter(|f| f.action.is_conflict() || (f.owner.is_none() && f.action == Action::Update))
-        .map(|f| f.path.as_str())
-        .collect();
-    if !conflicts.is_empty() {
-        return Err(UserError::new(format!(
-            "{} already holds files that differ from what dfworx would write:\n  {}",
-            settings.target.display(),
-            conflicts.join("\n  ")
-        ))
-        .hint("--force never overwrites a differing file; move those files away or choose an empty directory")
-        .into());
-    }
-
-    staging::apply(&settings.target, &plan, interrupt)?;
+    let claim = Claim::take(&settings.target, args.force, printer)?;
+    let written = write(&claim, &settings, &templates, interrupt);
+    let plan = match written {
+        Ok(plan) => plan,
+        Err(err) => {
+            claim.abandon();
+            return Err(err);
+        }
+    };
+    drop(claim);
     for file in plan.writes() {
-        printer.detail("Created", &file.path);
+        printer.detail("Created", file.path.as_str());
     }
     printer.status(
         "Created",
@@ -86,18 +83,29 @@ pub fn run(args: &NewArgs, printer: &Printer, interrupt: &Interrupt) -> anyhow::
     Ok(exit::OK)
 }
 
-/// Refuse a target that is a file, or a non-empty directory without `--force`, before asking anything.
-fn check_target(dir: &Path, force: bool) -> anyhow::Result<()> {
-    if !staging::is_absent_or_empty_dir(dir)? && !force {
-        return Err(UserError::new(format!("{} already exists and is not empty", dir.display()))
-            .hint("choose a new directory, or pass --force to add the workspace's files to it (nothing is deleted or overwritten)")
-            .into());
+/// Plans the workspace in the claimed directory and writes it all or nothing.
+fn write(claim: &Claim, settings: &Settings, templates: &TemplateSet, interrupt: &Interrupt) -> anyhow::Result<Plan> {
+    let plan = plan(&claim.disk, &settings.manifest, templates, jiff::Timestamp::now())?;
+    let conflicts: Vec<&str> = plan
+        .files
+        .iter()
+        .filter(|f| f.action.is_conflict() || (f.owner.is_none() && f.action == Action::Update))
+        .map(|f| f.path.as_str())
+        .collect();
+    if !conflicts.is_empty() {
+        return Err(UserError::new(format!(
+            "{} already holds files that differ from what dfworx would write:\n  {}",
+            settings.target.display(),
+            conflicts.join("\n  ")
+        ))
+        .hint("--force never overwrites a differing file; move those files away or choose an empty directory")
+        .into());
     }
-    Ok(())
+    journal::apply(&claim.disk, &plan.changes(), &crate::cli::command_line(), interrupt)?;
+    Ok(plan)
 }
 
-fn resolve(args: &NewArgs) -> anyhow::Result<Settings> {
-    let target = absolute(&args.dir)?;
+fn resolve(args: &NewArgs, target: PathBuf) -> anyhow::Result<Settings> {
     let dir_name = target.file_name().map(|n| n.to_string_lossy().into_owned()).unwrap_or_default();
     let ask = prompt::allowed(args.yes);
 
@@ -152,36 +160,27 @@ fn unit_list(
     Ok(list)
 }
 
-fn absolute(dir: &Path) -> anyhow::Result<PathBuf> {
-    if dir.as_os_str().is_empty() {
-        return Err(UserError::new("the target directory is empty")
-            .hint("pass a directory, e.g. `dfworx new acme`")
-            .into());
-    }
-    let cwd = std::env::current_dir().context("cannot read the current directory")?;
-    Ok(cwd.join(dir))
-}
-
 /// The plan for a new workspace: the reconcile engine against an empty state, plus the bookkeeping
 /// files. The manifest is saved last: it is what makes the directory a workspace.
-pub fn plan(root: &Path, manifest: &Manifest, templates: &TemplateSet, now: jiff::Timestamp) -> anyhow::Result<Plan> {
+pub fn plan(disk: &Disk, manifest: &Manifest, templates: &TemplateSet, now: jiff::Timestamp) -> anyhow::Result<Plan> {
     let Reconciled { mut plan, state } =
-        reconcile(root, manifest, templates, &State::default(), reconcile::Options::default(), now, &random_secret()?)?;
-    plan.files.push(bookkeeping(root, state::FILE_PATH, state.to_json()));
-    plan.files.push(bookkeeping(root, manifest::FILE_NAME, manifest.to_yaml()));
+        reconcile(disk, manifest, templates, &State::default(), reconcile::Options::default(), now, &random_secret()?)?;
+    plan.files.push(bookkeeping(disk, state::FILE_PATH, state.to_json())?);
+    plan.files.push(bookkeeping(disk, manifest::FILE_NAME, manifest.to_yaml())?);
     Ok(plan)
 }
 
 /// A file dfworx keeps for itself (state, manifest), classified against the disk.
-pub fn bookkeeping(root: &Path, path: &str, contents: String) -> FileChange {
-    let before = std::fs::read(root.join(path)).ok();
+pub fn bookkeeping(disk: &Disk, path: &str, contents: String) -> anyhow::Result<FileChange> {
+    let path = RelPath::parse(path, "dfworx")?;
+    let before = disk.read(&path)?;
     let contents = contents.into_bytes();
     let action = match &before {
         Some(existing) if *existing == contents => Action::Unchanged,
         Some(_) => Action::Update,
         None => Action::Create,
     };
-    FileChange { path: path.to_string(), action, contents, before, executable: false, owner: None }
+    Ok(FileChange { path, action, contents, before, executable: false, owner: None })
 }
 
 fn next_steps(settings: &Settings, installed: bool, printer: &Printer) {

@@ -2,36 +2,32 @@
 
 use std::path::Path;
 
-use crate::error::{UserError, exit};
-use crate::plan::{Action, FileChange, Plan};
+use crate::error::exit;
+use crate::fresh::{self, Claim};
+use crate::interrupt::Interrupt;
+use crate::journal::{self, Change};
 use crate::printer::Printer;
-use crate::staging::{self, Interrupt};
+use crate::relpath::RelPath;
 use crate::templates::TemplateSet;
 
 pub fn export(dir: &Path, printer: &Printer, interrupt: &Interrupt) -> anyhow::Result<u8> {
-    let target = std::env::current_dir()?.join(dir);
-    if !staging::is_absent_or_empty_dir(&target)? {
-        return Err(UserError::new(format!("{} already exists and is not empty", target.display()))
-            .hint("export into a new directory")
-            .into());
+    let target = fresh::absolute(dir)?;
+    if !fresh::is_empty(&target)? {
+        return Err(fresh::not_empty(&target));
     }
     let set = TemplateSet::embedded()?;
-    let plan = Plan {
-        files: set
-            .files
-            .iter()
-            .map(|f| FileChange {
-                path: f.path.clone(),
-                action: Action::Create,
-                contents: f.contents.to_vec(),
-                before: None,
-                executable: false,
-                owner: None,
-            })
-            .collect(),
-    };
-    staging::apply(&target, &plan, interrupt)?;
-    printer.status("Exported", &format!("{} templates to {}", plan.files.len(), target.display()));
+    let mut changes = Vec::with_capacity(set.files.len());
+    for file in &set.files {
+        let path = RelPath::parse(&file.path, "embedded template")?;
+        changes.push(Change { path, contents: Some(file.contents.to_vec()), executable: false });
+    }
+    let mut claim = Claim::take(&target, false, printer)?;
+    if let Err(err) = journal::apply(&claim.disk, &changes, &crate::cli::command_line(), interrupt) {
+        claim.abandon();
+        return Err(err);
+    }
+    claim.release();
+    printer.status("Exported", &format!("{} templates to {}", changes.len(), target.display()));
     printer.note(
         "Point a workspace at them with `templates: <dir>` in its dfworx.yaml (or `dfworx sync --templates <dir>`).",
     );

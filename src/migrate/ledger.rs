@@ -290,7 +290,7 @@ pub fn progress_checksum(m: &Migration, done: usize) -> String {
         hasher.update(source::normalize(&s.text).as_bytes());
         hasher.update([0u8]);
     }
-    crate::state::hex(&hasher.finalize())
+    hex::encode(hasher.finalize())
 }
 
 #[cfg(test)]

@@ -146,13 +146,13 @@ fn show_status(status: &status::Status<'_>, target: &url::Target, json: bool, pr
                 "missing": status.count(status::State::Missing),
             },
         });
-        printer.data(&target.redactor.apply(&serde_json::to_string_pretty(&value)?));
+        printer.data(&target.redactor.apply(&serde_json::to_string_pretty(&value)?))?;
     } else {
-        printer.data(&status.table());
+        printer.data(&status.table())?;
         for e in &status.entries {
             if let Some(diff) = &e.diff {
-                printer.data("");
-                printer.data(diff);
+                printer.data("")?;
+                printer.data(diff)?;
             }
         }
         printer.note(&format!("{} ({})", status.summary(), target.display()));
@@ -165,7 +165,7 @@ pub fn new(root: &Path, name: &str, printer: &Printer) -> anyhow::Result<PathBuf
     let path = source::create(root, name, jiff::Timestamp::now())?;
     let shown = path.strip_prefix(root).unwrap_or(&path).display().to_string();
     printer.status("Created", &shown);
-    printer.data(&path.display().to_string());
+    printer.data(&path.display().to_string())?;
     Ok(path)
 }
 

@@ -82,7 +82,7 @@ pub async fn up(
     let plans = plan(migrations, &status, &before, server)?;
     if opts.dry_run {
         for p in &plans {
-            printer.data(&format!("{}  {}", p.m.file_name, p.describe()));
+            printer.data(&format!("{}  {}", p.m.file_name, p.describe()))?;
         }
         printer.note(&format!(
             "Dry run: {} would be applied; nothing was changed.",

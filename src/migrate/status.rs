@@ -172,7 +172,7 @@ impl<'a> Status<'a> {
         if !drifted.is_empty() {
             for e in &drifted {
                 if let Some(diff) = &e.diff {
-                    printer.data(diff);
+                    printer.data(diff)?;
                 }
             }
             let names: Vec<&str> = drifted.iter().map(|e| e.file.unwrap_or_default()).collect();

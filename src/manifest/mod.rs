@@ -1,13 +1,15 @@
 //! `dfworx.yaml`: what a workspace is made of. Every later command starts from it.
 
+pub mod edit;
+
 use std::collections::BTreeMap;
 use std::path::{Path, PathBuf};
 
-use anyhow::Context as _;
 use serde::{Deserialize, Serialize};
 
 use crate::error::UserError;
 use crate::names::{self, NameRole, UnitKind};
+use crate::relpath::RelPath;
 
 pub const FILE_NAME: &str = "dfworx.yaml";
 
@@ -45,6 +47,15 @@ pub enum Lang {
     #[default]
     Ts,
     Python,
+}
+
+impl Lang {
+    pub fn label(self) -> &'static str {
+        match self {
+            Self::Ts => "ts",
+            Self::Python => "python",
+        }
+    }
 }
 
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
@@ -89,14 +100,7 @@ impl Manifest {
         }
     }
 
-    /// Reads and checks `dfworx.yaml` in `root`.
-    pub fn load(root: &Path) -> anyhow::Result<Self> {
-        let path = root.join(FILE_NAME);
-        let text = std::fs::read_to_string(&path).with_context(|| format!("cannot read {}", path.display()))?;
-        Self::parse(&text, &path)
-    }
-
-    pub fn parse(text: &str, path: &Path) -> anyhow::Result<Self> {
+    pub fn parse(text: &str, path: &Path) -> Result<Self, UserError> {
         let manifest: Self = serde_saphyr::from_str(text).map_err(|err| {
             UserError::new(format!("{} is not a valid dfworx manifest:\n{err}", path.display()))
                 .hint("fix the line shown above; `dfworx new --dry-run` shows a valid manifest")
@@ -108,8 +112,38 @@ impl Manifest {
         Ok(manifest)
     }
 
-    /// Names valid, unique across every kind (they share compose and directory namespaces), ports free.
+    /// The `templates:` directory as a path inside the workspace.
+    pub fn templates_dir(&self) -> Result<Option<RelPath>, UserError> {
+        let Some(dir) = &self.templates else { return Ok(None) };
+        let text = dir.to_string_lossy().replace('\\', "/");
+        let text = text.trim_end_matches('/');
+        RelPath::parse(text, "`templates:` in dfworx.yaml").map(Some)
+    }
+
+    /// The manifest's `dfworx:` version; refuses one newer than this dfworx, which may not know
+    /// what it means.
+    pub fn version(&self) -> Result<semver::Version, UserError> {
+        let this = semver::Version::parse(env!("CARGO_PKG_VERSION")).expect("our own version is semver");
+        let version = semver::Version::parse(self.dfworx.trim()).map_err(|e| {
+            UserError::new(format!("`dfworx: {}` is not a version ({e})", names::shown(&self.dfworx)))
+                .hint(format!("write the dfworx version that created the workspace, e.g. `dfworx: {this}`"))
+        })?;
+        if version > this {
+            return Err(UserError::new(format!(
+                "this workspace was last changed by dfworx {version}, newer than this dfworx {this}"
+            ))
+            .hint(format!(
+                "upgrade dfworx to {version} or later (e.g. `cargo install --locked dfworx`), so it understands everything in the workspace"
+            )));
+        }
+        Ok(version)
+    }
+
+    /// Names valid, unique across every kind (they share compose and directory namespaces), ports free,
+    /// the version one this dfworx understands, paths inside the workspace.
     pub fn check(&self) -> Result<(), UserError> {
+        self.version()?;
+        self.templates_dir()?;
         names::validate(NameRole::Workspace, &self.name)?;
         let mut seen: BTreeMap<&str, UnitKind> = BTreeMap::new();
         let mut ports: BTreeMap<u16, &str> = BTreeMap::new();
@@ -147,14 +181,14 @@ impl Manifest {
             "# dfworx workspace manifest: what this workspace is made of.\n\
              # `dfworx add` and `dfworx remove` edit it; you may too, then run `dfworx sync`.\n",
         );
-        out.push_str(&format!("dfworx: {}\nname: {}\n", self.dfworx, self.name));
+        out.push_str(&format!("dfworx: {}\nname: {}\n", edit::scalar(&self.dfworx), edit::scalar(&self.name)));
         let ported = |out: &mut String, key: &str, units: &[PortedUnit]| {
             if units.is_empty() {
                 out.push_str(&format!("{key}: []\n"));
             } else {
                 out.push_str(&format!("{key}:\n"));
                 for unit in units {
-                    out.push_str(&format!("  - name: {}\n    port: {}\n", unit.name, unit.port));
+                    out.push_str(&format!("  - name: {}\n    port: {}\n", edit::scalar(&unit.name), unit.port));
                 }
             }
         };
@@ -165,16 +199,18 @@ impl Manifest {
         } else {
             out.push_str("packages:\n");
             for package in &self.packages {
-                let lang = match package.lang {
-                    Lang::Ts => "ts",
-                    Lang::Python => "python",
-                };
-                out.push_str(&format!("  - name: {}\n    lang: {lang}\n", package.name));
+                let lang = package.lang.label();
+                out.push_str(&format!("  - name: {}\n    lang: {lang}\n", edit::scalar(&package.name)));
             }
         }
-        out.push_str(&format!("options:\n  node: \"{}\"\n  python: \"{}\"\n", self.options.node, self.options.python));
+        // Versions are always quoted: `python: 3.10` would be read as the number 3.1.
+        out.push_str(&format!(
+            "options:\n  node: {}\n  python: {}\n",
+            serde_json::to_string(&self.options.node).expect("a string serialises"),
+            serde_json::to_string(&self.options.python).expect("a string serialises")
+        ));
         if let Some(templates) = &self.templates {
-            out.push_str(&format!("templates: {}\n", templates.display()));
+            out.push_str(&format!("templates: {}\n", edit::scalar(&templates.to_string_lossy())));
         }
         out
     }
@@ -200,6 +236,29 @@ mod tests {
     }
 
     #[test]
+    fn a_manifest_from_a_newer_dfworx_is_refused_with_a_hint() {
+        let text = "dfworx: 99.0.0\nname: acme\n";
+        let err = Manifest::parse(text, Path::new("dfworx.yaml")).unwrap_err();
+        assert!(err.message.contains("newer than this dfworx"), "{}", err.message);
+        assert!(err.hint.unwrap().contains("upgrade"));
+        let err = Manifest::parse("dfworx: soon\nname: acme\n", Path::new("dfworx.yaml")).unwrap_err();
+        assert!(err.message.contains("not a version"), "{}", err.message);
+    }
+
+    #[test]
+    fn a_templates_path_outside_the_workspace_is_refused() {
+        for bad in ["/usr", "../elsewhere", "a/../../b"] {
+            let text = format!("dfworx: 0.1.0\nname: acme\ntemplates: {bad}\n");
+            let err = Manifest::parse(&text, Path::new("dfworx.yaml")).unwrap_err();
+            assert!(err.message.contains("not a path inside the workspace"), "{bad}: {}", err.message);
+        }
+        let mut manifest = Manifest::new("acme", &[], &[]);
+        manifest.templates = Some("my: templates".into());
+        let back = Manifest::parse(&manifest.to_yaml(), Path::new("dfworx.yaml")).unwrap();
+        assert_eq!(back.templates, manifest.templates, "{}", manifest.to_yaml());
+    }
+
+    #[test]
     fn the_same_name_twice_is_refused() {
         let manifest = Manifest::new("acme", &["web".into()], &["web".into()]);
         assert!(manifest.check().unwrap_err().message.contains("used by both"));
@@ -207,7 +266,7 @@ mod tests {
 
     #[test]
     fn the_example_manifest_in_the_repository_is_valid() {
-        let text = include_str!("../examples/acme.dfworx.yaml");
+        let text = include_str!("../../examples/acme.dfworx.yaml");
         let manifest = Manifest::parse(text, Path::new("examples/acme.dfworx.yaml")).unwrap();
         assert_eq!(manifest.apps.len(), 2);
         assert_eq!(manifest.services[1].port, 8001);
