@@ -17,7 +17,8 @@ pub fn name(role: NameRole, question: &str, default: &str) -> anyhow::Result<Str
     }
     let answer = input
         .validate_with(|value: &String| names::validate(role, value.trim()).map_err(|e| render(&e)))
-        .interact_text()?;
+        .interact_text()
+        .map_err(failed)?;
     Ok(answer.trim().to_string())
 }
 
@@ -33,12 +34,23 @@ pub fn names(role: NameRole, question: &str, default: &str, allow_empty: bool) -
             }
             Ok(())
         })
-        .interact_text()?;
+        .interact_text()
+        .map_err(failed)?;
     Ok(split(&answer))
 }
 
 pub fn confirm(question: &str, default: bool) -> anyhow::Result<bool> {
-    Ok(Confirm::new().with_prompt(question).default(default).interact()?)
+    Confirm::new().with_prompt(question).default(default).interact().map_err(failed)
+}
+
+/// Ctrl-C at a prompt is the user leaving (exit 130, nothing written yet); any other failure to read
+/// the terminal is the environment's, not a bug.
+fn failed(err: dialoguer::Error) -> anyhow::Error {
+    let dialoguer::Error::IO(io) = err;
+    if io.kind() == std::io::ErrorKind::Interrupted {
+        return crate::interrupt::interrupted().into();
+    }
+    crate::error::io_error(io, "read your answer from the terminal")
 }
 
 fn split(list: &str) -> Vec<String> {

@@ -81,6 +81,16 @@ pub fn migration_file_name(file: &str) -> Option<(&str, &str)> {
     (!version.is_empty() && version.bytes().all(|b| b.is_ascii_digit()) && !name.is_empty()).then_some((name, version))
 }
 
+/// The time new migration versions are taken from: now, or `SOURCE_DATE_EPOCH` (seconds since 1970)
+/// when set, the convention for reproducible output.
+pub fn now() -> jiff::Timestamp {
+    std::env::var("SOURCE_DATE_EPOCH")
+        .ok()
+        .and_then(|s| s.trim().parse::<i64>().ok())
+        .and_then(|secs| jiff::Timestamp::from_second(secs).ok())
+        .unwrap_or_else(jiff::Timestamp::now)
+}
+
 fn parse_version(version: &str) -> Option<jiff::Timestamp> {
     jiff::tz::TimeZone::UTC.to_timestamp(jiff::civil::DateTime::strptime(VERSION_FORMAT, version).ok()?).ok()
 }

@@ -38,7 +38,7 @@ pub fn run(args: &NewArgs, printer: &Printer, interrupt: &Interrupt) -> anyhow::
     let templates = TemplateSet::embedded()?;
 
     if args.dry_run {
-        let plan = plan(&Disk::new(&settings.target), &settings.manifest, &templates, jiff::Timestamp::now())?;
+        let plan = plan(&Disk::new(&settings.target), &settings.manifest, &templates, crate::render::now())?;
         plan.print(printer, true)?;
         printer.note("Dry run: nothing was written.");
         return Ok(exit::OK);
@@ -85,7 +85,7 @@ pub fn run(args: &NewArgs, printer: &Printer, interrupt: &Interrupt) -> anyhow::
 
 /// Plans the workspace in the claimed directory and writes it all or nothing.
 fn write(claim: &Claim, settings: &Settings, templates: &TemplateSet, interrupt: &Interrupt) -> anyhow::Result<Plan> {
-    let plan = plan(&claim.disk, &settings.manifest, templates, jiff::Timestamp::now())?;
+    let plan = plan(&claim.disk, &settings.manifest, templates, crate::render::now())?;
     let conflicts: Vec<&str> = plan
         .files
         .iter()

@@ -70,7 +70,7 @@ pub fn plan(
     // The secret only feeds the seeded .env, which an existing workspace never re-renders.
     let secret = crate::render::random_secret()?;
     let Reconciled { mut plan, state } =
-        reconcile(&workspace.disk, manifest, &set, &previous, options, jiff::Timestamp::now(), &secret)?;
+        reconcile(&workspace.disk, manifest, &set, &previous, options, crate::render::now(), &secret)?;
     plan.files.push(bookkeeping(&workspace.disk, state::FILE_PATH, state.to_json())?);
     Ok(plan)
 }
