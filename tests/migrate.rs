@@ -2,6 +2,9 @@
 //! database per test, the real binary, then a look at the ledger. Every run's output is checked for the
 //! database password.
 
+// PostgreSQL: a product name in prose, which clippy's `doc_markdown` takes for code.
+#![allow(clippy::doc_markdown)]
+
 mod common;
 
 use std::path::Path;
@@ -25,7 +28,7 @@ fn write(sb: &Sandbox, name: &str, sql: &str) {
     std::fs::write(sb.path(&format!("supabase/migrations/{name}")), sql).unwrap();
 }
 
-/// `dfworx <args>` in `dir`, with no DATABASE_URL or PGPASSWORD inherited; asserts the password never
+/// `dfworx <args>` in `dir`, with no `DATABASE_URL` or `PGPASSWORD` inherited; asserts the password never
 /// shows in what it printed.
 fn run_in(dir: &Path, args: &[&str], env: &[(&str, &str)]) -> Output {
     let mut cmd = assert_cmd::Command::cargo_bin("dfworx").expect("binary built");
@@ -604,7 +607,7 @@ fn connection_failures_are_one_or_two_clear_lines() {
     drop(silent);
 }
 
-/// Advisory locks held in this test's database (pg_locks is cluster-wide; other tests run beside this one).
+/// Advisory locks held in this test's database (`pg_locks` is cluster-wide; other tests run beside this one).
 const ADVISORY_LOCKS_HERE: &str = "SELECT count(*) FROM pg_locks WHERE locktype = 'advisory' AND granted \
      AND database = (SELECT oid FROM pg_database WHERE datname = current_database())";
 
@@ -743,4 +746,54 @@ fn migrate_new_creates_a_utc_timestamped_file_never_older_than_the_newest() {
     let out = run_in(sb.dir.path(), &["migrate", "new", "Add Invoices"], &[]);
     assert_eq!(code(&out), 1);
     assert!(stderr(&out).contains("add_invoices"), "{}", stderr(&out));
+}
+
+#[test]
+fn a_timeout_too_long_to_count_or_negative_is_refused_and_a_merely_huge_one_still_works() {
+    let db = TestDb::create("timeouts");
+    let sb = workspace(&[("20240101000000_init.sql", INIT)]);
+    let refused = |args: &[&str], expected: &str| {
+        let out = migrate(&sb, &db, args);
+        let err = stderr(&out);
+        assert_eq!(code(&out), 1, "{args:?}: {err}");
+        assert!(err.contains(expected), "{args:?}: {err}");
+        assert!(!err.contains("panicked") && !err.contains("bug"), "{args:?}: {err}");
+    };
+    refused(
+        &["migrate", "--lock-timeout", "99999999999999999999999"],
+        "invalid value '99999999999999999999999' for '--lock-timeout <DURATION>': \"99999999999999999999999\" is not a duration",
+    );
+    refused(&["migrate", "status", "--connect-timeout=-5s"], "\"-5s\" is negative");
+    refused(&["migrate", "--lock-timeout", "2 fortnights"], "write it as 30s, 500ms, 2m or 1h");
+    assert_eq!(db.psql("SELECT to_regclass('things') IS NULL"), "t", "a refused run touched the database");
+
+    // Over eleven years: longer than tokio's timers count, and still nothing overflows.
+    let out = migrate(&sb, &db, &["migrate", "--lock-timeout", "100000h", "--connect-timeout", "100000h"]);
+    assert_eq!(code(&out), 0, "{}", stderr(&out));
+    assert_eq!(ledger_versions(&db), "20240101000000");
+    let out = migrate(&sb, &db, &["migrate", "status", "--connect-timeout", "1h 30m"]);
+    assert_eq!(code(&out), 0, "{}", stderr(&out));
+}
+
+#[test]
+fn a_malformed_dot_env_is_an_error_naming_the_file_and_line_never_its_text() {
+    let db = TestDb::create("bad_env");
+    let sb = workspace(&[("20240101000000_init.sql", INIT)]);
+    let env = sb.path(".env");
+    std::fs::write(&env, format!("# local\nDATABASE_URL={}\nSECRET=two words {PG_PASSWORD}\n", db.url())).unwrap();
+    let out = run_in(sb.dir.path(), &["migrate"], &[]);
+    let err = stderr(&out);
+    assert_eq!(code(&out), 1, "{err}");
+    assert!(err.contains(&format!("cannot read DATABASE_URL from {}: line 3 is malformed", env.display())), "{err}");
+    assert!(err.contains("hint: fix line 3 of .env"), "{err}");
+    assert!(!err.contains("panicked") && !err.contains("two words"), "{err}");
+    assert_eq!(db.psql("SELECT to_regclass('supabase_migrations.schema_migrations') IS NULL"), "t");
+
+    // Fixed, and assigned twice: the last assignment wins, as when a shell sources the file.
+    let nowhere = "postgresql://nobody@127.0.0.1:1/nothing";
+    std::fs::write(&env, format!("DATABASE_URL={nowhere}\nSECRET='two words'\nexport DATABASE_URL='{}'\n", db.url()))
+        .unwrap();
+    let out = run_in(sb.dir.path(), &["migrate"], &[]);
+    assert_eq!(code(&out), 0, "{}", stderr(&out));
+    assert_eq!(ledger_versions(&db), "20240101000000");
 }

@@ -11,6 +11,7 @@ pub mod classify;
 pub mod connect;
 pub mod copy;
 pub mod diff;
+pub mod duration;
 pub mod ledger;
 pub mod lock;
 pub mod runner;
