@@ -44,7 +44,7 @@ pub async fn acquire(conn: &mut PgConnection, timeout: Duration, printer: &Print
         let rows = sqlx::raw_sql(TRY_LOCK)
             .fetch_all(&mut *conn)
             .await
-            .map_err(|e| super::db_error(e, "cannot take the migration lock"))?;
+            .map_err(|e| super::db_error(&e, "cannot take the migration lock"))?;
         let locked = rows.first().and_then(|r| r.try_get::<Option<String>, _>(0).ok().flatten()).is_some();
         if locked {
             return Ok(());
