@@ -224,7 +224,7 @@ pub struct DatabaseArgs {
     #[arg(long, value_name = "URL")]
     pub database_url: Option<String>,
     /// Give up connecting after this long
-    #[arg(long, value_name = "DURATION", default_value = "10s", value_parser = crate::migrate::lock::parse_duration)]
+    #[arg(long, value_name = "DURATION", default_value = "10s", value_parser = crate::migrate::duration::parse)]
     pub connect_timeout: std::time::Duration,
 }
 
@@ -242,7 +242,7 @@ pub struct MigrateUpArgs {
     #[arg(long)]
     pub include_all: bool,
     /// How long to wait for another run's migration lock
-    #[arg(long, value_name = "DURATION", default_value = "60s", value_parser = crate::migrate::lock::parse_duration)]
+    #[arg(long, value_name = "DURATION", default_value = "60s", value_parser = crate::migrate::duration::parse)]
     pub lock_timeout: std::time::Duration,
 }
 

@@ -182,14 +182,21 @@ impl Plan {
         for file in self.writes().filter(|f| f.path.as_str() != crate::state::FILE_PATH) {
             let before = file.before.as_deref().map(String::from_utf8_lossy).unwrap_or_default();
             let after = if file.action == Action::Remove {
-                Default::default()
+                std::borrow::Cow::default()
             } else {
                 String::from_utf8_lossy(&file.contents)
             };
-            let diff = similar::TextDiff::from_lines(before.as_ref(), after.as_ref());
             let old = if file.before.is_some() { format!("a/{}", file.path) } else { "/dev/null".into() };
             let new = if file.action == Action::Remove { "/dev/null".into() } else { format!("b/{}", file.path) };
-            out.push_str(&diff.unified_diff().context_radius(3).header(&old, &new).to_string());
+            let patch = diffy::DiffOptions::new()
+                .set_context_len(3)
+                .set_original_filename(old)
+                .set_modified_filename(new)
+                .create_patch(&before, &after);
+            // Same bytes (an empty file created, say): diffy would still print the two file names.
+            if !patch.hunks().is_empty() {
+                out.push_str(&patch.to_string());
+            }
         }
         out
     }

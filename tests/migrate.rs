@@ -2,6 +2,9 @@
 //! database per test, the real binary, then a look at the ledger. Every run's output is checked for the
 //! database password.
 
+// PostgreSQL: a product name in prose, which clippy's `doc_markdown` takes for code.
+#![allow(clippy::doc_markdown)]
+
 mod common;
 
 use std::path::Path;
@@ -25,7 +28,7 @@ fn write(sb: &Sandbox, name: &str, sql: &str) {
     std::fs::write(sb.path(&format!("supabase/migrations/{name}")), sql).unwrap();
 }
 
-/// `dfworx <args>` in `dir`, with no DATABASE_URL or PGPASSWORD inherited; asserts the password never
+/// `dfworx <args>` in `dir`, with no `DATABASE_URL` or `PGPASSWORD` inherited; asserts the password never
 /// shows in what it printed.
 fn run_in(dir: &Path, args: &[&str], env: &[(&str, &str)]) -> Output {
     let mut cmd = assert_cmd::Command::cargo_bin("dfworx").expect("binary built");
@@ -604,7 +607,7 @@ fn connection_failures_are_one_or_two_clear_lines() {
     drop(silent);
 }
 
-/// Advisory locks held in this test's database (pg_locks is cluster-wide; other tests run beside this one).
+/// Advisory locks held in this test's database (`pg_locks` is cluster-wide; other tests run beside this one).
 const ADVISORY_LOCKS_HERE: &str = "SELECT count(*) FROM pg_locks WHERE locktype = 'advisory' AND granted \
      AND database = (SELECT oid FROM pg_database WHERE datname = current_database())";
 
@@ -743,4 +746,182 @@ fn migrate_new_creates_a_utc_timestamped_file_never_older_than_the_newest() {
     let out = run_in(sb.dir.path(), &["migrate", "new", "Add Invoices"], &[]);
     assert_eq!(code(&out), 1);
     assert!(stderr(&out).contains("add_invoices"), "{}", stderr(&out));
+}
+
+#[test]
+fn a_timeout_too_long_to_count_or_negative_is_refused_and_a_merely_huge_one_still_works() {
+    let db = TestDb::create("timeouts");
+    let sb = workspace(&[("20240101000000_init.sql", INIT)]);
+    let refused = |args: &[&str], expected: &str| {
+        let out = migrate(&sb, &db, args);
+        let err = stderr(&out);
+        assert_eq!(code(&out), 1, "{args:?}: {err}");
+        assert!(err.contains(expected), "{args:?}: {err}");
+        assert!(!err.contains("panicked") && !err.contains("bug"), "{args:?}: {err}");
+    };
+    refused(
+        &["migrate", "--lock-timeout", "99999999999999999999999"],
+        "invalid value '99999999999999999999999' for '--lock-timeout <DURATION>': \"99999999999999999999999\" is not a duration",
+    );
+    refused(&["migrate", "status", "--connect-timeout=-5s"], "\"-5s\" is negative");
+    refused(&["migrate", "--lock-timeout", "2 fortnights"], "write it as 30s, 500ms, 2m or 1h");
+    assert_eq!(db.psql("SELECT to_regclass('things') IS NULL"), "t", "a refused run touched the database");
+
+    // Over eleven years: longer than tokio's timers count, and still nothing overflows.
+    let out = migrate(&sb, &db, &["migrate", "--lock-timeout", "100000h", "--connect-timeout", "100000h"]);
+    assert_eq!(code(&out), 0, "{}", stderr(&out));
+    assert_eq!(ledger_versions(&db), "20240101000000");
+    let out = migrate(&sb, &db, &["migrate", "status", "--connect-timeout", "1h 30m"]);
+    assert_eq!(code(&out), 0, "{}", stderr(&out));
+}
+
+#[test]
+fn a_malformed_dot_env_is_an_error_naming_the_file_and_line_never_its_text() {
+    let db = TestDb::create("bad_env");
+    let sb = workspace(&[("20240101000000_init.sql", INIT)]);
+    let env = sb.path(".env");
+    std::fs::write(&env, format!("# local\nDATABASE_URL={}\nSECRET=two words {PG_PASSWORD}\n", db.url())).unwrap();
+    let out = run_in(sb.dir.path(), &["migrate"], &[]);
+    let err = stderr(&out);
+    assert_eq!(code(&out), 1, "{err}");
+    assert!(err.contains(&format!("cannot read DATABASE_URL from {}: line 3 is malformed", env.display())), "{err}");
+    assert!(err.contains("hint: fix line 3 of .env"), "{err}");
+    assert!(!err.contains("panicked") && !err.contains("two words"), "{err}");
+    assert_eq!(db.psql("SELECT to_regclass('supabase_migrations.schema_migrations') IS NULL"), "t");
+
+    // Fixed, and assigned twice: the last assignment wins, as when a shell sources the file.
+    let nowhere = "postgresql://nobody@127.0.0.1:1/nothing";
+    std::fs::write(&env, format!("DATABASE_URL={nowhere}\nSECRET='two words'\nexport DATABASE_URL='{}'\n", db.url()))
+        .unwrap();
+    let out = run_in(sb.dir.path(), &["migrate"], &[]);
+    assert_eq!(code(&out), 0, "{}", stderr(&out));
+    assert_eq!(ledger_versions(&db), "20240101000000");
+}
+
+/// Puts a file's ledger back as a run stopped before its last progress write leaves it: dfworx's row
+/// says `done` statements ran (`None`: no row at all, the run was stopped in the file's first
+/// statement), and the Supabase CLI's row, written once a file completes, is not there.
+fn lose_progress_write(db: &TestDb, version: &str, done: Option<usize>) {
+    match done {
+        // The progress checksum: SHA-256 of the statements done, each followed by a zero byte.
+        Some(done) => db.psql(&format!(
+            "UPDATE supabase_migrations.dfworx_migrations d SET state = 'partial', statements_done = {done}, \
+               progress_checksum = (SELECT encode(sha256(coalesce(string_agg(convert_to(s, 'UTF8') || '\\x00'::bytea, ''::bytea ORDER BY n), ''::bytea)), 'hex') \
+                 FROM supabase_migrations.schema_migrations l, unnest(l.statements[1:{done}]) WITH ORDINALITY u(s, n) \
+                 WHERE l.version = d.version) \
+             WHERE version = '{version}'"
+        )),
+        None => db.psql(&format!("DELETE FROM supabase_migrations.dfworx_migrations WHERE version = '{version}'")),
+    };
+    db.psql(&format!("DELETE FROM supabase_migrations.schema_migrations WHERE version = '{version}'"));
+}
+
+fn dfworx_row(db: &TestDb, version: &str) -> String {
+    db.psql(&format!(
+        "SELECT d.state, d.statements_done, d.statements_total, array_length(l.statements, 1) \
+         FROM supabase_migrations.dfworx_migrations d JOIN supabase_migrations.schema_migrations l USING (version) \
+         WHERE version = '{version}'"
+    ))
+}
+
+#[test]
+fn an_index_built_concurrently_whose_progress_write_was_lost_is_recorded_not_built_again() {
+    let db = TestDb::create("lost_index");
+    let sb = workspace(&[
+        (
+            "20240101000000_things.sql",
+            "create schema app;\ncreate table app.\"Things\" (id int, email text);\n\
+             insert into app.\"Things\" values (1, 'a@example.com');\n\
+             -- quoted, and in the schema of its table\n\
+             create index concurrently \"Things_Email\" on app.\"Things\" (email);\n",
+        ),
+        ("20240102000000_by_id.sql", "create unique index concurrently things_id on app.\"Things\" (id);\n"),
+    ]);
+    assert_eq!(code(&migrate(&sb, &db, &["migrate"])), 0);
+    // Killed after the server built each index and before dfworx recorded it (7 of 30 kills did that).
+    lose_progress_write(&db, "20240101000000", Some(3));
+    lose_progress_write(&db, "20240102000000", None);
+    let status = migrate(&sb, &db, &["migrate", "status"]);
+    assert!(stdout(&status).contains("partial (3/4 statements)"), "{}", stdout(&status));
+
+    let out = migrate(&sb, &db, &["migrate"]);
+    let err = stderr(&out);
+    assert_eq!(code(&out), 0, "{err}");
+    assert!(
+        err.contains(
+            "Recorded 20240101000000_things.sql statement 4/4, already done: index app.\"Things_Email\" exists and is valid"
+        ),
+        "{err}"
+    );
+    assert!(
+        err.contains("Recorded 20240102000000_by_id.sql statement 1/1, already done: index app.things_id exists"),
+        "{err}"
+    );
+    assert_eq!(
+        db.psql("SELECT string_agg(indexrelid::regclass::text || ' ' || indisvalid, ', ' ORDER BY 1) FROM pg_index WHERE indrelid = 'app.\"Things\"'::regclass"),
+        "app.\"Things_Email\" true, app.things_id true",
+        "one valid index each, none built twice"
+    );
+    assert_eq!(dfworx_row(&db, "20240101000000"), "applied|4|4|4");
+    assert_eq!(dfworx_row(&db, "20240102000000"), "applied|1|1|1");
+}
+
+#[test]
+fn an_index_build_that_failed_half_way_is_dropped_and_built_again_once_the_data_is_fixed() {
+    let db = TestDb::create("invalid_index");
+    let sb = workspace(&[(
+        "20240101000000_people.sql",
+        "create table people (id int, email text);\n\
+         insert into people values (1, 'a@example.com'), (2, 'a@example.com');\n\
+         create unique index concurrently people_email on people (email);\n",
+    )]);
+    let out = migrate(&sb, &db, &["migrate"]);
+    let err = stderr(&out);
+    assert_eq!(code(&out), 7, "{err}");
+    assert!(err.contains("failed at statement 3 (line 3)") && err.contains("SQLSTATE 23505"), "{err}");
+    assert!(err.contains("the next run drops it and builds it again"), "{err}");
+    // PostgreSQL leaves the half-built index behind, invalid.
+    assert_eq!(db.psql("SELECT indisvalid FROM pg_index WHERE indexrelid = 'people_email'::regclass"), "f");
+
+    db.psql("UPDATE people SET email = 'b@example.com' WHERE id = 2");
+    let out = migrate(&sb, &db, &["migrate"]);
+    let err = stderr(&out);
+    assert_eq!(code(&out), 0, "{err}");
+    assert!(err.contains("Rebuilding index public.people_email (20240101000000_people.sql statement 3): an interrupted build left it invalid"), "{err}");
+    assert_eq!(db.psql("SELECT indisvalid FROM pg_index WHERE indexrelid = 'people_email'::regclass"), "t");
+    assert_eq!(db.psql("SELECT count(*) FROM pg_index WHERE indrelid = 'people'::regclass"), "1");
+    assert_eq!(dfworx_row(&db, "20240101000000"), "applied|3|3|3");
+}
+
+#[test]
+fn a_dropped_index_or_a_created_database_whose_progress_write_was_lost_is_recorded_not_run_again() {
+    let db = TestDb::create("lost_drop");
+    // Dropped with the test, whatever happens to it.
+    let made = TestDb { name: format!("{}_made", db.name) };
+    let sb = workspace(&[
+        ("20240101000000_init.sql", &format!("{INIT}create index things_name on things (name);\n")),
+        ("20240102000000_drop.sql", "alter table things add column note text;\ndrop index concurrently things_name;\n"),
+        ("20240103000000_database.sql", &format!("create database {};\n", made.name)),
+    ]);
+    assert_eq!(code(&migrate(&sb, &db, &["migrate"])), 0);
+    lose_progress_write(&db, "20240102000000", Some(1));
+    lose_progress_write(&db, "20240103000000", None);
+
+    let out = migrate(&sb, &db, &["migrate"]);
+    let err = stderr(&out);
+    assert_eq!(code(&out), 0, "{err}");
+    assert!(err.contains("statement 2/2, already done: index things_name no longer exists"), "{err}");
+    assert!(err.contains(&format!("statement 1/1, already done: database {} exists", made.name)), "{err}");
+    assert_eq!(dfworx_row(&db, "20240102000000"), "applied|2|2|2");
+    assert_eq!(dfworx_row(&db, "20240103000000"), "applied|1|1|1");
+
+    // A later statement finds no such shortcut: a mistyped name is still an error.
+    write(
+        &sb,
+        "20240104000000_typo.sql",
+        "alter table things add column more text;\ndrop index concurrently thing_name;\n",
+    );
+    let out = migrate(&sb, &db, &["migrate"]);
+    assert_eq!(code(&out), 7, "{}", stderr(&out));
+    assert!(stderr(&out).contains("index \"thing_name\" does not exist"), "{}", stderr(&out));
 }

@@ -91,7 +91,7 @@ async fn connect(target: &Target, timeout: Duration) -> anyhow::Result<PgConnect
         Ok(Ok(conn)) => Ok(conn),
         Ok(Err((e, options))) => Err(describe(&e, &shown, &options, target).into()),
         Err(_) => Err(connection_error(
-            format!("cannot connect to {shown}: no answer within {}", lock::seconds(timeout)),
+            format!("cannot connect to {shown}: no answer within {}", super::duration::show(timeout)),
             "check the host and port, and that PostgreSQL accepts connections from this machine",
         )
         .into()),
@@ -105,9 +105,10 @@ async fn connect(target: &Target, timeout: Duration) -> anyhow::Result<PgConnect
 /// 100 ms here, most of a no-op run. A server that insists on TLS refuses the plaintext attempt and gets
 /// the TLS one (libpq's `sslmode=allow`).
 fn loopback_without_ssl_mode(options: &PgConnectOptions, url: &str, pgsslmode_set: bool) -> bool {
-    let asked = url.split_once('?').is_some_and(|(_, query)| {
-        query.split('&').any(|pair| pair.get(..3).is_some_and(|k| k.eq_ignore_ascii_case("ssl")))
-    }) || pgsslmode_set;
+    let asked = pgsslmode_set
+        || ::url::Url::parse(url).map_or(true, |url| {
+            url.query_pairs().any(|(key, _)| key.get(..3).is_some_and(|k| k.eq_ignore_ascii_case("ssl")))
+        });
     let host = options.get_host().trim_start_matches('[').trim_end_matches(']');
     let loopback =
         host.eq_ignore_ascii_case("localhost") || host.parse::<std::net::IpAddr>().is_ok_and(|ip| ip.is_loopback());

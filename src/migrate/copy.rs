@@ -12,7 +12,7 @@ use sqlx::PgConnection;
 /// Runs one `COPY … TO STDOUT` and returns what it sent: read it with [`rows`].
 ///
 /// When the server refuses the statement outright (a missing table, a missing column), sqlx 0.9.0
-/// returns the error but leaves the ReadyForQuery that follows it unread: every later statement on that
+/// returns the error but leaves the `ReadyForQuery` that follows it unread: every later statement on that
 /// connection would get the answer meant for the one before. A caller that goes on after such an error
 /// must do so on a new connection.
 pub async fn read(conn: &mut PgConnection, statement: &str) -> Result<Vec<u8>, sqlx::Error> {
@@ -32,6 +32,8 @@ pub fn rows(data: &[u8]) -> impl Iterator<Item = Row<'_>> {
 }
 
 /// How many rows `data` holds.
+// A size hint over one COPY result, once per run: not worth the bytecount crate.
+#[allow(clippy::naive_bytecount)]
 pub fn count(data: &[u8]) -> usize {
     data.iter().filter(|b| **b == b'\n').count()
 }
@@ -47,15 +49,12 @@ impl<'a> Row<'a> {
     /// fewer fields than asked for is an error.
     pub fn field(&mut self) -> Result<Option<Cow<'a, str>>, sqlx::Error> {
         let rest = self.rest.ok_or_else(|| sqlx::Error::Protocol("COPY sent a row with too few fields".into()))?;
-        let raw = match rest.iter().position(|b| *b == b'\t') {
-            Some(tab) => {
-                self.rest = Some(&rest[tab + 1..]);
-                &rest[..tab]
-            }
-            None => {
-                self.rest = None;
-                rest
-            }
+        let raw = if let Some(tab) = rest.iter().position(|b| *b == b'\t') {
+            self.rest = Some(&rest[tab + 1..]);
+            &rest[..tab]
+        } else {
+            self.rest = None;
+            rest
         };
         if raw == b"\\N" {
             return Ok(None);
@@ -145,6 +144,8 @@ mod tests {
             .collect()
     }
 
+    // A field as `Row::string` returns it, to compare with.
+    #[allow(clippy::unnecessary_wraps)]
     fn s(v: &str) -> Option<String> {
         Some(v.to_string())
     }

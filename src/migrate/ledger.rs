@@ -143,13 +143,15 @@ fn statements_from_json(json: Option<&str>) -> Result<Recorded, sqlx::Error> {
     })
 }
 
+// Taken by value to read `map_err(read_error)`.
+#[allow(clippy::needless_pass_by_value)]
 fn read_error(e: sqlx::Error) -> anyhow::Error {
     if sqlstate(&e).as_deref() == Some("42703") {
         return UserError::new(format!("supabase_migrations.schema_migrations lacks a column dfworx reads: {}", db_message(&e)))
             .hint("it was created by an old Supabase CLI; `supabase migration list` upgrades it (adds the statements and name columns)")
             .into();
     }
-    super::db_error(e, "cannot read the migration ledger")
+    super::db_error(&e, "cannot read the migration ledger")
 }
 
 async fn read_tables(conn: &mut PgConnection, ledger: bool, dfworx: bool, times: bool) -> Result<Ledger, sqlx::Error> {

@@ -18,7 +18,7 @@ use crate::printer::Printer;
 #[cfg_attr(not(test), allow(dead_code))]
 pub const KEY: i64 = 0x6466_7778_6d69_6772;
 
-/// Takes the lock, or answers why not. On success the session's application_name gets the time it
+/// Takes the lock, or answers why not. On success the session's `application_name` gets the time it
 /// took the lock, which is what a waiting run then reports as "since".
 const TRY_LOCK: &str = "SELECT CASE WHEN pg_try_advisory_lock(7234601210532685682) THEN \
      set_config('application_name', left(current_setting('application_name'), 24) || ', locked ' || \
@@ -44,7 +44,7 @@ pub async fn acquire(conn: &mut PgConnection, timeout: Duration, printer: &Print
         let rows = sqlx::raw_sql(TRY_LOCK)
             .fetch_all(&mut *conn)
             .await
-            .map_err(|e| super::db_error(e, "cannot take the migration lock"))?;
+            .map_err(|e| super::db_error(&e, "cannot take the migration lock"))?;
         let locked = rows.first().and_then(|r| r.try_get::<Option<String>, _>(0).ok().flatten()).is_some();
         if locked {
             return Ok(());
@@ -55,7 +55,7 @@ pub async fn acquire(conn: &mut PgConnection, timeout: Duration, printer: &Print
             let who = holder.map_or_else(|| "by a session that has since ended".to_string(), |h| format!("by {h}"));
             let pid_hint = holder_pid(&who);
             return Err(UserError {
-                message: format!("gave up after {} waiting for the migration lock, held {who}", seconds(timeout)),
+                message: format!("gave up after {} waiting for the migration lock, held {who}", super::duration::show(timeout)),
                 hint: Some(format!(
                     "another `dfworx migrate` is applying migrations to this database: wait for it, or raise --lock-timeout; if that process is gone for good, end its session with SELECT pg_terminate_backend({pid_hint})"
                 )),
@@ -111,25 +111,6 @@ fn holder_pid(who: &str) -> String {
         .map_or_else(|| "<pid>".to_string(), ToString::to_string)
 }
 
-pub fn seconds(d: Duration) -> String {
-    if d.subsec_millis() == 0 { format!("{}s", d.as_secs()) } else { format!("{:.1}s", d.as_secs_f64()) }
-}
-
-/// `30`, `30s`, `500ms`, `2m` → a duration.
-pub fn parse_duration(s: &str) -> Result<Duration, String> {
-    let s = s.trim();
-    let (number, unit) =
-        s.find(|c: char| !(c.is_ascii_digit() || c == '.')).map_or((s, "s"), |i| (&s[..i], s[i..].trim()));
-    let value: f64 = number.parse().map_err(|_| format!("{s:?} is not a duration (e.g. 30s, 500ms, 2m)"))?;
-    let factor = match unit {
-        "ms" => 0.001,
-        "s" | "" => 1.0,
-        "m" | "min" => 60.0,
-        _ => return Err(format!("{s:?} is not a duration (e.g. 30s, 500ms, 2m)")),
-    };
-    Ok(Duration::from_secs_f64(value * factor))
-}
-
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -138,15 +119,7 @@ mod tests {
     fn the_sql_constants_agree_with_the_key() {
         assert!(TRY_LOCK.contains(&KEY.to_string()) && UNLOCK.contains(&KEY.to_string()));
         // A bigint advisory lock shows in pg_locks as classid = high 32 bits, objid = low 32 bits.
-        let (hi, lo) = ((KEY >> 32) as u32, KEY as u32);
+        let (hi, lo) = (KEY >> 32, KEY & 0xffff_ffff);
         assert!(HOLDER.contains(&format!("classid = {hi}::oid")) && HOLDER.contains(&format!("objid = {lo}::oid")));
-    }
-
-    #[test]
-    fn durations_parse() {
-        assert_eq!(parse_duration("30").unwrap(), Duration::from_secs(30));
-        assert_eq!(parse_duration("500ms").unwrap(), Duration::from_millis(500));
-        assert_eq!(parse_duration("2m").unwrap(), Duration::from_secs(120));
-        assert!(parse_duration("soon").is_err());
     }
 }

@@ -2,15 +2,21 @@
 //! lock, drift detection and one transaction per file.
 //!
 //! - [`source`]: the files and their naming rules; [`split`]: the Supabase CLI's statement split;
-//!   [`classify`]: statements that cannot run in a transaction.
+//!   [`classify`]: statements that cannot run in a transaction; [`effect`]: whether one of those already
+//!   took effect.
 //! - [`url`]: which database (and never printing its password); [`connect`]: the session.
 //! - [`ledger`]: the two ledger tables; [`lock`]: the advisory lock; [`status`] and [`diff`]: files
 //!   against the ledger; [`runner`]: applying.
+
+// PostgreSQL, PgBouncer: product names in prose, which clippy's `doc_markdown` takes for code.
+#![allow(clippy::doc_markdown)]
 
 pub mod classify;
 pub mod connect;
 pub mod copy;
 pub mod diff;
+pub mod duration;
+pub mod effect;
 pub mod ledger;
 pub mod lock;
 pub mod runner;
@@ -171,8 +177,8 @@ pub fn new(root: &Path, name: &str, printer: &Printer) -> anyhow::Result<PathBuf
 
 /// A database error where dfworx talks to the server for its own bookkeeping: the server's words and
 /// SQLSTATE (exit code for a failed migration), or a lost connection (exit code for connection problems).
-pub(crate) fn db_error(e: sqlx::Error, what: &str) -> anyhow::Error {
-    match &e {
+pub(crate) fn db_error(e: &sqlx::Error, what: &str) -> anyhow::Error {
+    match e {
         sqlx::Error::Database(db) => crate::error::UserError {
             message: format!("{what}: {} (SQLSTATE {})", db.message(), db.code().unwrap_or_default()),
             hint: Some("check that the role in the database URL may use schema supabase_migrations".into()),

@@ -6,10 +6,11 @@
 //!
 //! A file normally goes to the server as ONE simple-query message: `BEGIN; <file>; <ledger rows>; COMMIT;`.
 //! One round trip and one WAL flush per file, and the ledger rows commit with the file or not at all.
-//! Counting the CommandComplete messages that came back before an error tells which statement failed
+//! Counting the `CommandComplete` messages that came back before an error tells which statement failed
 //! (PostgreSQL parses the whole message first, so a syntax error anywhere fails before anything ran, and
 //! its position then points into the message).
 
+use std::fmt::Write as _;
 use std::pin::Pin;
 use std::time::{Duration, Instant};
 
@@ -19,6 +20,7 @@ use sqlx::{AssertSqlSafe, Either, Executor as _, PgConnection};
 
 use super::classify::{self, Kind};
 use super::connect::Session;
+use super::effect::{self, Found};
 use super::ledger::{self, Ledger};
 use super::source::Migration;
 use super::split::{is_executable, line_of};
@@ -98,7 +100,7 @@ pub async fn up(
         sqlx::raw_sql(ledger::BOOKKEEPING_SQL)
             .execute(&mut session.conn)
             .await
-            .map_err(|e| bookkeeping_error(e, "cannot create the ledger tables in schema supabase_migrations"))?;
+            .map_err(|e| bookkeeping_error(&e, "cannot create the ledger tables in schema supabase_migrations"))?;
         after = ledger::read(&mut session.conn, migrations, false).await?;
     }
     let status = status::compute(migrations, &after);
@@ -206,7 +208,7 @@ struct Sent<'a> {
     /// The file text that was sent, and the byte offset in the file where it starts.
     text: &'a str,
     start: usize,
-    /// CommandCompletes that precede the file's first statement (the BEGIN).
+    /// `CommandComplete` messages that precede the file's first statement (the BEGIN).
     leading_commands: usize,
 }
 
@@ -248,7 +250,7 @@ async fn apply_in_transaction(conn: &mut PgConnection, m: &Migration) -> anyhow:
             start: m.text.len() - m.executable_text().len(),
             leading_commands: 1,
         };
-        return Err(failure(m, &sent, e, Mode::Transaction));
+        return Err(failure(m, &sent, &e, Mode::Transaction));
     }
     Ok(())
 }
@@ -262,6 +264,11 @@ async fn apply_statementwise(
     let m = p.m;
     let started = Instant::now();
     let total = m.statements().len();
+    // An earlier run may have finished the statement this one resumes at, and been stopped before it
+    // recorded it: the first one reached here. No earlier run got past it, so an object found in the
+    // place of a later statement is not that statement's work, and its error is real (a mistyped
+    // DROP INDEX CONCURRENTLY must not pass for done). See `effect`.
+    let unsure = (p.resume..total).find(|&i| is_executable(&m.statements()[i].text));
     for i in p.resume..total {
         let s = &m.statements()[i];
         if !is_executable(&s.text) {
@@ -272,19 +279,30 @@ async fn apply_statementwise(
         let progress = ledger::upsert_dfworx_row(m, i + 1, &ledger::Duration::Millis(started.elapsed().as_millis()));
         let mode = Mode::Statementwise { done: i };
         if let Kind::NoTransaction(_) = classify::classify(text, server) {
+            let found = if unsure == Some(i) { effect::look_up(conn, text).await } else { Found::NotDone };
+            match found {
+                Found::Done(what) => {
+                    record_statement(conn, m, i, progress).await?;
+                    printer.status(
+                        "Recorded",
+                        &format!("{} statement {}/{total}, already done: {what}", m.file_name, i + 1),
+                    );
+                    continue;
+                }
+                Found::InvalidIndex(index) => drop_invalid_index(conn, m, i, &index, printer).await?,
+                Found::NotDone => {}
+            }
             // Alone in its message: PostgreSQL refuses these inside a multi-statement string too.
             if let Err(e) = run_batch(conn, text.to_string()).await {
-                return Err(failure(m, &Sent { prefix_chars: 0, text, start, leading_commands: 0 }, e, mode));
+                return Err(failure(m, &Sent { prefix_chars: 0, text, start, leading_commands: 0 }, &e, mode));
             }
-            run_batch(conn, progress).await.map_err(|e| {
-                bookkeeping_error(e.error, &format!("{} statement {} ran, but recording it failed", m.file_name, i + 1))
-            })?;
+            record_statement(conn, m, i, progress).await?;
         } else if let Err(e) = run_batch(conn, format!("BEGIN;\n{text}\n;\n{progress};\nCOMMIT;")).await {
             rollback(conn).await;
             return Err(failure(
                 m,
                 &Sent { prefix_chars: "BEGIN;\n".len(), text, start, leading_commands: 1 },
-                e,
+                &e,
                 mode,
             ));
         }
@@ -298,11 +316,42 @@ async fn apply_statementwise(
     if let Err(e) = run_batch(conn, finish).await {
         rollback(conn).await;
         return Err(bookkeeping_error(
-            e.error,
+            &e.error,
             &format!("every statement of {} ran, but recording it as applied failed", m.file_name),
         ));
     }
     Ok(())
+}
+
+/// Records that statement `i` of `m`, run outside a transaction, is done (`progress` is its row).
+async fn record_statement(conn: &mut PgConnection, m: &Migration, i: usize, progress: String) -> anyhow::Result<()> {
+    run_batch(conn, progress).await.map(|_| ()).map_err(|e| {
+        bookkeeping_error(&e.error, &format!("{} statement {} ran, but recording it failed", m.file_name, i + 1))
+    })
+}
+
+/// Drops what a `CREATE INDEX CONCURRENTLY` stopped half-way left behind, so that statement `i` of `m`
+/// can build the index again.
+async fn drop_invalid_index(
+    conn: &mut PgConnection,
+    m: &Migration,
+    i: usize,
+    index: &str,
+    printer: &Printer,
+) -> anyhow::Result<()> {
+    printer.status(
+        "Rebuilding",
+        &format!("index {index} ({} statement {}): an interrupted build left it invalid", m.file_name, i + 1),
+    );
+    let Err(e) = run_batch(conn, format!("DROP INDEX CONCURRENTLY {index}")).await else { return Ok(()) };
+    let what = format!("cannot drop the invalid index {index} that an interrupted build left");
+    let sqlx::Error::Database(db) = &e.error else { return Err(lost_connection(&e.error, &what)) };
+    Err(UserError {
+        message: format!("{what}: {} (SQLSTATE {})", db.message(), db.code().unwrap_or_default()),
+        hint: Some(format!("drop it yourself (DROP INDEX CONCURRENTLY {index}), then run `dfworx migrate` again")),
+        code: exit::MIGRATE_FAILED,
+    }
+    .into())
 }
 
 async fn rehearse(
@@ -311,12 +360,14 @@ async fn rehearse(
     ledger: &Ledger,
     printer: &Printer,
 ) -> anyhow::Result<u8> {
-    run_batch(conn, "BEGIN".to_string()).await.map_err(|e| bookkeeping_error(e.error, "cannot start the rehearsal"))?;
+    run_batch(conn, "BEGIN".to_string())
+        .await
+        .map_err(|e| bookkeeping_error(&e.error, "cannot start the rehearsal"))?;
     if !ledger.tables_exist()
         && let Err(e) = run_batch(conn, ledger::BOOKKEEPING_SQL.to_string()).await
     {
         rollback(conn).await;
-        return Err(bookkeeping_error(e.error, "cannot create the ledger tables in schema supabase_migrations"));
+        return Err(bookkeeping_error(&e.error, "cannot create the ledger tables in schema supabase_migrations"));
     }
     let mut rehearsed = 0;
     for p in plans {
@@ -343,7 +394,7 @@ async fn rehearse(
                 start: m.text.len() - m.executable_text().len(),
                 leading_commands: 0,
             };
-            return Err(failure(m, &sent, e, Mode::Rehearsal));
+            return Err(failure(m, &sent, &e, Mode::Rehearsal));
         }
         rehearsed += 1;
         printer.status("Rehearsed", &m.file_name);
@@ -369,8 +420,8 @@ enum Mode {
     Rehearsal,
 }
 
-fn bookkeeping_error(e: sqlx::Error, what: &str) -> anyhow::Error {
-    match &e {
+fn bookkeeping_error(e: &sqlx::Error, what: &str) -> anyhow::Error {
+    match e {
         sqlx::Error::Database(db) => UserError {
             message: format!("{what}: {} (SQLSTATE {})", db.message(), db.code().unwrap_or_default()),
             hint: Some(
@@ -392,7 +443,7 @@ fn lost_connection(e: &sqlx::Error, what: &str) -> anyhow::Error {
 }
 
 /// The report for a statement that failed: file, statement and line, SQLSTATE, message, detail, hint.
-fn failure(m: &Migration, sent: &Sent<'_>, e: BatchError, mode: Mode) -> anyhow::Error {
+fn failure(m: &Migration, sent: &Sent<'_>, e: &BatchError, mode: Mode) -> anyhow::Error {
     let Some(db) = e.error.as_database_error().and_then(|d| d.try_downcast_ref::<PgDatabaseError>()) else {
         return lost_connection(&e.error, &format!("while applying {}", m.file_name));
     };
@@ -406,14 +457,12 @@ fn failure(m: &Migration, sent: &Sent<'_>, e: BatchError, mode: Mode) -> anyhow:
     };
     let statement_index = match position {
         Some(at) => m.statements().iter().rposition(|s| s.offset <= at),
-        None => match mode {
-            Mode::Statementwise { done } => Some(done),
-            _ => {
-                let executable: Vec<usize> =
-                    (0..m.statements().len()).filter(|&i| is_executable(&m.statements()[i].text)).collect();
-                e.completed.checked_sub(sent.leading_commands).and_then(|k| executable.get(k).copied())
-            }
-        },
+        None if let Mode::Statementwise { done } = mode => Some(done),
+        None => {
+            let executable: Vec<usize> =
+                (0..m.statements().len()).filter(|&i| is_executable(&m.statements()[i].text)).collect();
+            e.completed.checked_sub(sent.leading_commands).and_then(|k| executable.get(k).copied())
+        }
     };
     let verb = if matches!(mode, Mode::Rehearsal) { "would fail" } else { "failed" };
     let head = match statement_index {
@@ -456,19 +505,27 @@ fn failure(m: &Migration, sent: &Sent<'_>, e: BatchError, mode: Mode) -> anyhow:
         "55P04" => hint.push_str(
             "; a new enum value cannot be used in the transaction that added it: move its use to a later migration",
         ),
-        "25001" => hint.push_str(&format!(
-            "; this statement cannot run inside a transaction: put `{}` at the top of the file",
-            classify::NO_TRANSACTION_HEADER
-        )),
+        "25001" => {
+            let _ = write!(
+                hint,
+                "; this statement cannot run inside a transaction: put `{}` at the top of the file",
+                classify::NO_TRANSACTION_HEADER
+            );
+        }
         _ => {}
     }
     if let (Mode::Statementwise { .. }, Some(i)) = (mode, statement_index)
         && let Kind::NoTransaction(what) = classify::classify(&m.statements()[i].text, 0)
-        && what.contains("INDEX CONCURRENTLY")
     {
-        hint.push_str(
-            "; a failed CREATE INDEX CONCURRENTLY can leave an invalid index behind: drop it before running again",
-        );
+        hint.push_str(match what {
+            "CREATE INDEX CONCURRENTLY" => {
+                "; if the failed build left an invalid index behind, the next run drops it and builds it again"
+            }
+            "REINDEX CONCURRENTLY" => {
+                "; a failed REINDEX CONCURRENTLY can leave invalid indexes named …_ccnew behind: drop them before running again"
+            }
+            _ => "",
+        });
     }
     anyhow::Error::new(UserError { message: details.join("\n"), hint: Some(hint), code: exit::MIGRATE_FAILED })
         .context(head)

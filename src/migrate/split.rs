@@ -280,6 +280,8 @@ pub fn is_executable(text: &str) -> bool {
 }
 
 /// 1-based line of a byte offset.
+// Only for messages and diffs, over one file: not worth the bytecount crate.
+#[allow(clippy::naive_bytecount)]
 pub fn line_of(text: &str, offset: usize) -> usize {
     text.as_bytes()[..offset.min(text.len())].iter().filter(|&&b| b == b'\n').count() + 1
 }

@@ -3,6 +3,8 @@
 
 use std::path::Path;
 
+use ::url::{Position, Url};
+
 use crate::error::{UserError, exit};
 
 /// The database URL and where it came from, plus every secret that must never be printed.
@@ -21,13 +23,7 @@ impl Target {
         } else if let Some(url) = env.filter(|u| !u.trim().is_empty()) {
             (url.trim().to_string(), "DATABASE_URL".to_string())
         } else {
-            let path = root.join(".env");
-            let from_file = match std::fs::read_to_string(&path) {
-                Ok(text) => dotenv_value(&text, "DATABASE_URL"),
-                Err(e) if e.kind() == std::io::ErrorKind::NotFound => None,
-                Err(e) => return Err(anyhow::Error::new(e).context(format!("cannot read {}", path.display()))),
-            };
-            match from_file.filter(|u| !u.trim().is_empty()) {
+            match dotenv_value(&root.join(".env"), "DATABASE_URL")?.filter(|u| !u.trim().is_empty()) {
                 Some(url) => (url.trim().to_string(), "DATABASE_URL in .env".to_string()),
                 None => {
                     return Err(UserError::new("no database to migrate: no --database-url, no DATABASE_URL in the environment or in .env")
@@ -45,12 +41,12 @@ impl Target {
         self.redactor.apply(&redact_url(&self.url))
     }
 
-    /// A warning when the URL looks like a transaction-mode pooler (Supabase's port 6543, PgBouncer).
+    /// A warning when the URL looks like a transaction-mode pooler (Supabase's port 6543, `PgBouncer`).
     pub fn pooler_warning(&self) -> Option<String> {
-        let lower = self.url.to_ascii_lowercase();
-        let port_6543 = authority(&lower).is_some_and(|a| a.rsplit_once(':').is_some_and(|(_, port)| port == "6543"));
-        let pgbouncer = lower.contains("pgbouncer=true");
-        (port_6543 || pgbouncer).then(|| {
+        let url = Url::parse(&self.url).ok()?;
+        let pgbouncer =
+            url.query_pairs().any(|(k, v)| k.eq_ignore_ascii_case("pgbouncer") && v.eq_ignore_ascii_case("true"));
+        (url.port() == Some(6543) || pgbouncer).then(|| {
             "the database URL looks like a transaction-mode pooler (port 6543 or pgbouncer=true): a session advisory lock \
              does not hold across transactions there, so concurrent runs are not kept apart; use the direct connection \
              or the session pooler (port 5432) for migrations"
@@ -68,18 +64,15 @@ pub struct Redactor {
 impl Redactor {
     pub fn for_url(url: &str) -> Self {
         let mut secrets = Vec::new();
-        if let Some(password) = url_password(url) {
-            secrets.push(percent_decode(&password));
-            secrets.push(password);
-        }
-        for (key, value) in query_pairs(url) {
-            if key.eq_ignore_ascii_case("password") {
-                secrets.push(percent_decode(value));
-                secrets.push(value.to_string());
+        if let Some(parsed) = parse_lenient(url) {
+            if let Some(password) = parsed.url.password() {
+                // As the server gets it, and as `url` writes it (which is how it shows in a URL).
+                secrets.push(percent_encoding::percent_decode_str(password).decode_utf8_lossy().into_owned());
+                secrets.push(password.to_string());
             }
-        }
-        // Not a URL: a libpq keyword/value string.
-        if !url.contains("://") {
+            secrets.extend(parsed.url.query_pairs().filter(|(k, _)| is_password(k)).map(|(_, v)| v.into_owned()));
+        } else if !url.contains("://") {
+            // Not a URL: a libpq keyword/value string.
             secrets.extend(keyword_password(url));
         }
         if let Ok(password) = std::env::var("PGPASSWORD") {
@@ -122,24 +115,49 @@ fn replace_standalone(text: &str, secret: &str) -> String {
     out
 }
 
-/// The `user:password@host:port` part of a URL, if it has one.
-fn authority(url: &str) -> Option<&str> {
-    let rest = &url[url.find("://")? + 3..];
-    let end = rest.find(['/', '?', '#']).unwrap_or(rest.len());
-    Some(&rest[..end])
+fn is_password(key: &str) -> bool {
+    key.eq_ignore_ascii_case("password")
 }
 
-fn url_password(url: &str) -> Option<String> {
-    let authority = authority(url)?;
-    let (userinfo, _) = authority.rsplit_once('@')?;
-    let (_, password) = userinfo.split_once(':')?;
-    Some(password.to_string())
+/// A URL as `url` parses it, with the host and port it could not parse set aside.
+struct Parsed<'a> {
+    url: Url,
+    /// The text of the authority's host and port when `url` rejected them; `url` then holds a stand-in.
+    unparsed_host: Option<&'a str>,
 }
 
-fn query_pairs(url: &str) -> impl Iterator<Item = (&str, &str)> {
-    let query = url.split_once('?').map_or("", |(_, q)| q);
-    let query = query.split_once('#').map_or(query, |(q, _)| q);
-    query.split('&').filter_map(|pair| pair.split_once('='))
+impl Parsed<'_> {
+    fn to_text(&self) -> String {
+        match self.unparsed_host {
+            None => self.url.to_string(),
+            Some(host) => {
+                format!("{}{host}{}", &self.url[..Position::BeforeHost], &self.url[Position::AfterPort..])
+            }
+        }
+    }
+}
+
+/// `url` refuses some URLs a user can still type or paste: a port that is no number, libpq's
+/// `h1:5432,h2:5432` host lists, a password with an `@` left unencoded after an empty host. Their
+/// passwords must be hidden all the same, and `url` never refuses the parts that hold one (user
+/// information and query), only the host and port: those are swapped for a stand-in, and put back
+/// when the URL is shown. Where the host ends is `url`'s own rule: at the authority's last `@`, and
+/// the authority at the first `/`, `?` or `#`.
+fn parse_lenient(text: &str) -> Option<Parsed<'_>> {
+    // A libpq keyword/value string (`host=h password=x`) is no URL, whatever `url` makes of it.
+    if !text.contains("://") {
+        return None;
+    }
+    if let Ok(url) = Url::parse(text) {
+        return Some(Parsed { url, unparsed_host: None });
+    }
+    let authority_start = text.find("://")? + 3;
+    let authority_end = text[authority_start..].find(['/', '?', '#']).map_or(text.len(), |i| authority_start + i);
+    let host_start =
+        text[authority_start..authority_end].rfind('@').map_or(authority_start, |at| authority_start + at + 1);
+    let stand_in = format!("{}stand-in{}", &text[..host_start], &text[authority_end..]);
+    let url = Url::parse(&stand_in).ok()?;
+    Some(Parsed { url, unparsed_host: Some(&text[host_start..authority_end]) })
 }
 
 fn keyword_password(dsn: &str) -> Option<String> {
@@ -153,64 +171,30 @@ fn keyword_password(dsn: &str) -> Option<String> {
     Some(value.to_string())
 }
 
-fn percent_decode(s: &str) -> String {
-    let bytes = s.as_bytes();
-    let mut out = Vec::with_capacity(bytes.len());
-    let mut i = 0;
-    while i < bytes.len() {
-        if bytes[i] == b'%'
-            && i + 2 < bytes.len()
-            && bytes[i + 1].is_ascii_hexdigit()
-            && bytes[i + 2].is_ascii_hexdigit()
-        {
-            let hex = |b: u8| (b as char).to_digit(16).unwrap_or(0) as u8;
-            out.push(hex(bytes[i + 1]) * 16 + hex(bytes[i + 2]));
-            i += 3;
-            continue;
-        }
-        out.push(bytes[i]);
-        i += 1;
-    }
-    String::from_utf8_lossy(&out).into_owned()
-}
-
 /// `postgresql://user:secret@host/db?password=x` → `postgresql://user:***@host/db?password=***`.
-pub fn redact_url(url: &str) -> String {
-    let Some(scheme_end) = url.find("://") else {
-        return match keyword_password(url) {
-            Some(p) if !p.is_empty() => url.replace(&p, "***"),
-            _ => url.to_string(),
+pub fn redact_url(text: &str) -> String {
+    let Some(mut parsed) = parse_lenient(text) else {
+        return match keyword_password(text) {
+            Some(p) if !p.is_empty() => text.replace(&p, "***"),
+            _ => text.to_string(),
         };
     };
-    let rest_start = scheme_end + 3;
-    let rest = &url[rest_start..];
-    let end = rest.find(['/', '?', '#']).unwrap_or(rest.len());
-    let authority = &rest[..end];
-    let mut out = url[..rest_start].to_string();
-    match authority.rsplit_once('@') {
-        Some((userinfo, host)) => match userinfo.split_once(':') {
-            Some((user, _)) => out.push_str(&format!("{user}:***@{host}")),
-            None => out.push_str(authority),
-        },
-        None => out.push_str(authority),
+    let url = &mut parsed.url;
+    if url.password().is_some() {
+        // Cannot fail: a URL with a password has a host (a stand-in one at least).
+        let _ = url.set_password(Some("***"));
     }
-    let tail = &rest[end..];
-    match tail.split_once('?') {
-        Some((path, query)) => {
-            out.push_str(path);
-            out.push('?');
-            let redacted: Vec<String> = query
-                .split('&')
-                .map(|pair| match pair.split_once('=') {
-                    Some((k, _)) if k.eq_ignore_ascii_case("password") => format!("{k}=***"),
-                    _ => pair.to_string(),
-                })
-                .collect();
-            out.push_str(&redacted.join("&"));
-        }
-        None => out.push_str(tail),
+    if url.query_pairs().any(|(k, _)| is_password(&k)) {
+        let pairs: Vec<(String, String)> = url
+            .query_pairs()
+            .map(|(k, v)| {
+                let v = if is_password(&k) { "***".to_string() } else { v.into_owned() };
+                (k.into_owned(), v)
+            })
+            .collect();
+        url.query_pairs_mut().clear().extend_pairs(pairs);
     }
-    out
+    parsed.to_text()
 }
 
 /// Redacts anything in free text that looks like a postgres URL with a password.
@@ -244,45 +228,53 @@ fn redact_url_like(text: &str) -> String {
     out
 }
 
-/// The value of `key` in a `.env` file: `KEY=value`, `export KEY=value`, quoted or not, `#` comments.
-/// The last assignment wins, as with docker compose and python-dotenv.
-pub fn dotenv_value(text: &str, key: &str) -> Option<String> {
+/// The value of `key` in a `.env` file, read by dotenvy: `KEY=value`, `export KEY=value`, quotes,
+/// `#` comments, `${OTHER}` taken from the environment or an earlier line (single quotes keep a `$`
+/// as it is). The last assignment wins, as when a shell sources the file, or docker compose reads it.
+/// A line dotenvy cannot read is an error naming the line, never its text (it may hold a password).
+fn dotenv_value(path: &Path, key: &str) -> anyhow::Result<Option<String>> {
+    let text = match std::fs::read_to_string(path) {
+        Ok(text) => text,
+        Err(e) if e.kind() == std::io::ErrorKind::NotFound => return Ok(None),
+        Err(e) => return Err(anyhow::Error::new(e).context(format!("cannot read {}", path.display()))),
+    };
+    // dotenvy's iterator leaves a byte order mark in front of the first key.
+    let text = text.strip_prefix('\u{feff}').unwrap_or(&text);
     let mut found = None;
-    for line in text.lines() {
-        let line = line.trim();
-        if line.is_empty() || line.starts_with('#') {
-            continue;
-        }
-        let line = line.strip_prefix("export ").map_or(line, str::trim_start);
-        let Some((k, v)) = line.split_once('=') else { continue };
-        if k.trim() != key {
-            continue;
-        }
-        let v = v.trim();
-        let value = if let Some(inner) = v.strip_prefix('"') {
-            let mut value = String::new();
-            let mut chars = inner.chars();
-            while let Some(c) = chars.next() {
-                match c {
-                    '"' => break,
-                    '\\' => match chars.next() {
-                        Some('n') => value.push('\n'),
-                        Some(other) => value.push(other),
-                        None => {}
-                    },
-                    c => value.push(c),
-                }
+    for entry in dotenvy::from_read_iter(text.as_bytes()) {
+        match entry {
+            Ok((k, v)) if k == key => found = Some(v),
+            Ok(_) => {}
+            Err(_) => {
+                let line = unreadable_line(text);
+                return Err(UserError::new(format!(
+                    "cannot read DATABASE_URL from {}: line {line} is malformed",
+                    path.display()
+                ))
+                .hint(format!(
+                    "fix line {line} of .env (KEY=value; a value with spaces needs quotes, KEY=\"a b\", and every quote a closing one), or pass --database-url"
+                ))
+                .into());
             }
-            value
-        } else if let Some(inner) = v.strip_prefix('\'') {
-            inner.split('\'').next().unwrap_or("").to_string()
-        } else {
-            let cut = v.find(" #").unwrap_or(v.len());
-            v[..cut].trim().to_string()
-        };
-        found = Some(value);
+        }
     }
-    found
+    Ok(found)
+}
+
+/// Which line dotenvy stumbles on: dotenvy says what it could not read, not where, and a quoted value
+/// may run over several lines. The lines before it are the longest start of the file dotenvy reads
+/// cleanly (a .env is short, and this runs only once it failed).
+fn unreadable_line(text: &str) -> usize {
+    let reads = |prefix: &str| dotenvy::from_read_iter(prefix.as_bytes()).all(|entry| entry.is_ok());
+    let mut end = 0;
+    let mut clean = 0;
+    for (n, line) in text.split_inclusive('\n').enumerate() {
+        end += line.len();
+        if reads(&text[..end]) {
+            clean = n + 1;
+        }
+    }
+    clean + 1
 }
 
 /// A failure to reach the database: exit code for connection problems.
@@ -317,15 +309,78 @@ mod tests {
     }
 
     #[test]
-    fn the_dotenv_reader_handles_quotes_exports_and_comments() {
-        let env = "# c\nexport DATABASE_URL=\"postgres://a:b@h/d\"\nOTHER=1\n";
-        assert_eq!(dotenv_value(env, "DATABASE_URL").as_deref(), Some("postgres://a:b@h/d"));
+    fn ipv6_hosts_unencoded_characters_and_query_passwords_are_handled() {
+        assert_eq!(redact_url("postgresql://u:pw@[2001:db8::1]:5432/db"), "postgresql://u:***@[2001:db8::1]:5432/db");
+        // An `@` or `:` left unencoded in the password: the host starts after the last `@`.
+        assert_eq!(redact_url("postgresql://u:p@s:s@h/db"), "postgresql://u:***@h/db");
+        let r = Redactor::for_url("postgresql://u:p@s:s@h/db");
+        assert_eq!(r.apply("the password was p@s:s"), "the password was ***");
+        let r = Redactor::for_url("postgresql://u@h/db?password=a%20b%26c&sslmode=disable");
+        assert_eq!(r.apply("got a b&c"), "got ***");
         assert_eq!(
-            dotenv_value("DATABASE_URL=postgres://h/d # local\n", "DATABASE_URL").as_deref(),
-            Some("postgres://h/d")
+            redact_url("postgresql://u@h/db?PASSWORD=x&sslmode=disable"),
+            "postgresql://u@h/db?PASSWORD=***&sslmode=disable"
         );
-        assert_eq!(dotenv_value("DATABASE_URL='x'\nDATABASE_URL=y\n", "DATABASE_URL").as_deref(), Some("y"));
-        assert_eq!(dotenv_value("DATABASE_URLX=1\n", "DATABASE_URL"), None);
+    }
+
+    #[test]
+    fn a_url_the_parser_rejects_still_has_its_password_hidden() {
+        for (url, shown) in [
+            ("postgresql://u:pw@127.0.0.1:notaport/x", "postgresql://u:***@127.0.0.1:notaport/x"),
+            ("postgresql://u:pw@h1:5432,h2:5433/db?password=x", "postgresql://u:***@h1:5432,h2:5433/db?password=***"),
+            ("postgresql://u:pw@[::1/db", "postgresql://u:***@[::1/db"),
+        ] {
+            assert_eq!(redact_url(url), shown);
+            assert_eq!(Redactor::for_url(url).apply(&format!("{url} said pw")), format!("{shown} said ***"));
+        }
+        // Followed by punctuation in a message.
+        let r = Redactor::default();
+        assert_eq!(r.apply("at postgresql://u:pw@h:5432, then"), "at postgresql://u:***@h:5432, then");
+    }
+
+    fn dotenv(text: &str) -> anyhow::Result<Option<String>> {
+        let dir = tempfile::tempdir().unwrap();
+        let path = dir.path().join(".env");
+        std::fs::write(&path, text).unwrap();
+        dotenv_value(&path, "DATABASE_URL")
+    }
+
+    #[test]
+    fn the_dotenv_reader_handles_quotes_exports_and_comments() {
+        let value = |text: &str| dotenv(text).unwrap();
+        let env = "# c\nexport DATABASE_URL=\"postgres://a:b@h/d\"\nOTHER=1\n";
+        assert_eq!(value(env).as_deref(), Some("postgres://a:b@h/d"));
+        assert_eq!(value("\u{feff}DATABASE_URL=postgres://h/d # local\n").as_deref(), Some("postgres://h/d"));
+        assert_eq!(value("DATABASE_URL=postgres://h/d\r\n").as_deref(), Some("postgres://h/d"));
+        assert_eq!(value("DATABASE_URLX=1\n"), None);
+        assert_eq!(value("OTHER=1\n"), None);
+    }
+
+    #[test]
+    fn in_dotenv_the_last_assignment_wins_and_single_quotes_keep_a_dollar_sign() {
+        let value = |text: &str| dotenv(text).unwrap();
+        assert_eq!(value("DATABASE_URL='x'\nexport DATABASE_URL=y\n").as_deref(), Some("y"));
+        assert_eq!(value("DATABASE_URL=y\nDATABASE_URL=\n").as_deref(), Some(""));
+        assert_eq!(value("DATABASE_URL='postgres://u:pa$word@h/d'\n").as_deref(), Some("postgres://u:pa$word@h/d"));
+        assert_eq!(
+            value("PW=s3cret\nDATABASE_URL=\"postgres://u:${PW}@h/d\"\n").as_deref(),
+            Some("postgres://u:s3cret@h/d")
+        );
+    }
+
+    #[test]
+    fn a_malformed_dotenv_names_its_line_and_never_its_text() {
+        let line_of = |text: &str| {
+            let err = dotenv(text).unwrap_err();
+            let user = err.downcast_ref::<UserError>().expect("a user error");
+            assert_eq!(user.code, exit::USER);
+            assert!(!user.message.contains("hunter2"), "{}", user.message);
+            assert!(user.message.contains(".env: line "), "{}", user.message);
+            user.message.rsplit(": line ").next().unwrap().split(' ').next().unwrap().parse::<usize>().unwrap()
+        };
+        assert_eq!(line_of("A=1\n\nDATABASE_URL=postgres://u:hunter2 @h/d\n"), 3);
+        assert_eq!(line_of("A=1\nKEY='a\nb'\nnot a line hunter2\nB=2\n"), 4, "a quoted value over two lines");
+        assert_eq!(line_of("A=1\nDATABASE_URL=\"postgres://u:hunter2@h/d\nB=2\n"), 2, "a quote never closed");
     }
 
     #[test]
@@ -333,6 +388,8 @@ mod tests {
         let t = |url: &str| Target { url: url.into(), source: String::new(), redactor: Redactor::default() };
         assert!(t("postgres://u:p@aws-0-eu.pooler.supabase.com:6543/postgres").pooler_warning().is_some());
         assert!(t("postgres://u@h:5432/db?pgbouncer=true").pooler_warning().is_some());
+        assert!(t("postgres://u@[::1]:6543/db").pooler_warning().is_some());
         assert!(t("postgres://u@h:5432/db").pooler_warning().is_none());
+        assert!(t("postgres://u@h:16543/db?note=pgbouncer=true").pooler_warning().is_none());
     }
 }
