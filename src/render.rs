@@ -234,7 +234,7 @@ impl<'a> Renderer<'a> {
         context.insert("services", &units.services);
         context.insert("packages", &units.packages);
         context.insert("migrations", &migrations);
-        context.insert("options", &manifest.options);
+        context.insert("options", &crate::units::Toolchain::of(&manifest.options)?);
         context.insert("secrets", &Secrets { jwt_secret: jwt_secret.to_string() });
         Ok(Rendering { jobs, context })
     }

@@ -2,7 +2,8 @@
 
 use serde::Serialize;
 
-use crate::manifest::{Lang, Manifest};
+use crate::error::UserError;
+use crate::manifest::{Lang, Manifest, Options};
 use crate::names::{self, UnitKind};
 
 #[derive(Clone, Debug, Serialize)]
@@ -78,5 +79,96 @@ impl Units {
                 .map(|p| Unit::new(manifest, UnitKind::Package, &p.name, None, Some(p.lang)))
                 .collect(),
         }
+    }
+}
+
+/// `options` as the templates see them: the versions written in dfworx.yaml, plus the forms other
+/// tools spell differently, so that no template takes a version apart itself.
+#[derive(Clone, Debug, Serialize)]
+pub struct Toolchain {
+    /// Node.js as written in dfworx.yaml (`"24"`): `.nvmrc`, `engines`, the `node:` image tag.
+    pub node: String,
+    /// Its major version (`24`): even majors are the ones that become LTS releases.
+    pub node_major: u64,
+    /// Python as written in dfworx.yaml (`"3.11"`): `.python-version`, `requires-python`, the
+    /// `python:` image tag.
+    pub python: String,
+    /// Major and minor without the dot (`"311"`, Python's own `py_version_nodot`), for ruff's `py311`.
+    pub python_nodot: String,
+}
+
+impl Toolchain {
+    /// Refuses versions the generated files could not hold: each lands in places (`engines`,
+    /// `requires-python`, image tags, ruff) that want plain dotted numbers.
+    pub fn of(options: &Options) -> Result<Self, UserError> {
+        let node = version_parts(&options.node).filter(|parts| parts.len() <= 3).ok_or_else(|| {
+            bad_version("node", &options.node, "a Node.js version number", "node: \"24\" (or \"24.11.1\")")
+        })?;
+        let python =
+            version_parts(&options.python).filter(|parts| (2..=3).contains(&parts.len())).ok_or_else(|| {
+                bad_version("python", &options.python, "a Python major.minor version", "python: \"3.12\"")
+            })?;
+        Ok(Self {
+            node: options.node.clone(),
+            node_major: node[0],
+            python: options.python.clone(),
+            python_nodot: format!("{}{}", python[0], python[1]),
+        })
+    }
+}
+
+/// `"3.11"` → `[3, 11]`; `None` unless it is dot-separated decimal numbers.
+fn version_parts(version: &str) -> Option<Vec<u64>> {
+    version
+        .split('.')
+        // Digits only: `parse` alone would take "+1".
+        .map(|part| if part.bytes().all(|b| b.is_ascii_digit()) { part.parse().ok() } else { None })
+        .collect()
+}
+
+fn bad_version(option: &str, value: &str, wanted: &str, example: &str) -> UserError {
+    UserError::new(format!(
+        "options.{option} in dfworx.yaml is \"{}\", but the generated files need {wanted} there",
+        names::shown(value)
+    ))
+    .hint(format!("write it as in `{example}` under `options:` in dfworx.yaml, then run `dfworx sync`"))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn toolchain(node: &str, python: &str) -> Result<Toolchain, UserError> {
+        Toolchain::of(&Options { node: node.into(), python: python.into() })
+    }
+
+    #[test]
+    fn the_default_versions_give_the_forms_the_templates_use() {
+        let t = Toolchain::of(&Options::default()).unwrap();
+        assert_eq!(
+            (t.node.as_str(), t.node_major, t.python.as_str(), t.python_nodot.as_str()),
+            ("24", 24, "3.11", "311")
+        );
+        let t = toolchain("22.12.0", "3.13.1").unwrap();
+        assert_eq!((t.node_major, t.python_nodot.as_str()), (22, "313"));
+    }
+
+    #[test]
+    fn a_version_the_files_cannot_hold_is_refused_with_an_example() {
+        for (node, python, option) in [
+            ("lts/*", "3.11", "options.node"),
+            ("v24", "3.11", "options.node"),
+            ("", "3.11", "options.node"),
+            ("24", "3", "options.python"),
+            ("24", "3.x", "options.python"),
+            ("24", "3..1", "options.python"),
+            ("24", "3.11.0.1", "options.python"),
+        ] {
+            let err = toolchain(node, python).expect_err(&format!("{node} {python}"));
+            assert!(err.message.starts_with(option), "{}", err.message);
+            assert!(err.hint.as_deref().is_some_and(|h| h.contains("dfworx.yaml")), "{:?}", err.hint);
+        }
+        let err = toolchain("24\u{1b}[2J", "3.11").unwrap_err();
+        assert!(!err.message.contains('\u{1b}'), "{}", err.message);
     }
 }

@@ -80,8 +80,8 @@ fn a_new_template_release_updates_merges_and_flags_conflicts_without_losing_edit
     std::fs::write(&editorconfig, text).unwrap();
     let text = std::fs::read_to_string(&gitignore).unwrap();
     std::fs::write(&gitignore, format!("# from the new templates\n{text}")).unwrap();
-    let nvmrc_text = std::fs::read_to_string(&nvmrc).unwrap();
-    std::fs::write(&nvmrc, nvmrc_text.replacen("24", "26", 1)).unwrap();
+    // .nvmrc renders options.node; this release pins a version of its own instead.
+    std::fs::write(&nvmrc, "26\n").unwrap();
 
     // The user's edits: the end of .gitignore (merges cleanly), the same line of .nvmrc (conflicts).
     let ws = sb.path("acme");
