@@ -496,21 +496,6 @@ pub fn env_prefix(name: &str) -> String {
     name.to_shouty_snake_case()
 }
 
-/// A user-given text made safe to print: control, bidi and zero-width characters as `\u{…}` escapes.
-pub fn shown(text: &str) -> String {
-    text.chars()
-        .map(|c| {
-            if c.is_control()
-                || matches!(c, '\u{200b}'..='\u{200f}' | '\u{202a}'..='\u{202e}' | '\u{2066}'..='\u{2069}' | '\u{feff}')
-            {
-                format!("\\u{{{:x}}}", u32::from(c))
-            } else {
-                c.to_string()
-            }
-        })
-        .collect()
-}
-
 #[cfg(test)]
 mod tests {
     use super::*;
