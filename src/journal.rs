@@ -4,9 +4,10 @@
 //!    listing each change (path, SHA-256 before and after) and the directories to create. Nothing in
 //!    the tree has changed yet; a crash here leaves only that directory, which the next run deletes.
 //! 2. Rename it to `.dfworx/tx/`: from this instant the change is *in flight*.
-//! 3. **Apply**: for each change, move what is at the path to `old/<n>`, then `new/<n>` into place.
-//!    Every step is one rename inside one file system, so at any instant each path holds its old bytes,
-//!    nothing, or its new bytes, and the journal says which is which.
+//! 3. **Apply**: for each change, keep what is at the path as `old/<n>` (a hard link, so the file never
+//!    goes missing), then rename `new/<n>` over it; a removal renames the file to `old/<n>`. Every step
+//!    is one link or rename inside one file system, so at any instant each path holds its old bytes or
+//!    its new bytes (nothing, for a file being created or removed), and the journal says which is which.
 //! 4. **Commit**: rename `journal.json` to `committed.json` — the one step that decides.
 //! 5. Clean up: move `tx/` to `tx-done/` and delete it.
 //!
@@ -37,7 +38,7 @@ use crate::state::sha256_hex;
 /// dfworx's own directory in every workspace.
 pub const META_DIR: &str = ".dfworx";
 const PREPARING: &str = ".dfworx/tx-prepare";
-const IN_FLIGHT: &str = ".dfworx/tx";
+pub const IN_FLIGHT: &str = ".dfworx/tx";
 const DONE: &str = ".dfworx/tx-done";
 const JOURNAL: &str = "journal.json";
 const COMMITTED: &str = "committed.json";
@@ -196,11 +197,15 @@ fn run(disk: &Disk, journal: &Journal, changes: &[Change], interrupt: &Interrupt
     for (n, (op, change)) in journal.ops.iter().zip(changes).enumerate() {
         interrupt.check()?;
         let path = change.path.as_str();
-        if op.before.is_some() {
-            rename(disk, path, &format!("{IN_FLIGHT}/old/{n}"))?;
-        }
-        if op.after.is_some() {
-            rename(disk, &format!("{IN_FLIGHT}/new/{n}"), path)?;
+        let old = format!("{IN_FLIGHT}/old/{n}");
+        match (op.before.is_some(), op.after.is_some()) {
+            (true, true) => {
+                keep(disk, path, &old)?;
+                rename(disk, &format!("{IN_FLIGHT}/new/{n}"), path)?;
+            }
+            (true, false) => rename(disk, path, &old)?,
+            (false, true) => rename(disk, &format!("{IN_FLIGHT}/new/{n}"), path)?,
+            (false, false) => {}
         }
     }
     Ok(())
@@ -346,6 +351,23 @@ fn rename(disk: &Disk, from: &str, to: &str) -> anyhow::Result<()> {
     fault::point(|| format!("rename {from} -> {to}"));
     fs::rename(&from_full, &to_full)
         .map_err(|e| io_error(e, &format!("move {} to {}", from_full.display(), to_full.display())))
+}
+
+/// A second name for the file at `path`, so a rename can replace it while its old bytes stay at hand:
+/// a hard link, or where the file system has none, a copy (made under a temporary name first, so a
+/// half-written copy is never taken for the old bytes).
+fn keep(disk: &Disk, path: &str, kept: &str) -> anyhow::Result<()> {
+    let (from, to) = (disk.path(&rel(path))?, disk.path(&rel(kept))?);
+    fault::point(|| format!("link {path} -> {kept}"));
+    if fs::hard_link(&from, &to).is_ok() {
+        return Ok(());
+    }
+    let partial = format!("{kept}.partial");
+    let partial_full = disk.path(&rel(&partial))?;
+    fault::point(|| format!("copy {path} -> {partial}"));
+    fs::copy(&from, &partial_full)
+        .map_err(|e| io_error(e, &format!("copy {} to {}", from.display(), partial_full.display())))?;
+    rename(disk, &partial, kept)
 }
 
 fn unlink(disk: &Disk, path: &str) -> anyhow::Result<()> {

@@ -78,7 +78,8 @@ pub fn reconcile(
                 Action::Owned
             }
             (None, _) => Action::Orphaned,
-            (Some(_), Ownership::Managed) if unedited => Action::Remove,
+            // A unit's managed files stay with the rest of its directory unless --delete-files.
+            (Some(_), Ownership::Managed) if unedited && record.unit.is_none() => Action::Remove,
             (Some(_), _) if options.delete_obsolete => Action::Remove,
             (Some(_), _) => Action::Orphaned,
         };

@@ -31,8 +31,8 @@ impl Workspace {
         let lock = lock_and_recover(&disk, mode, printer)?;
         let path = RelPath::parse(manifest::FILE_NAME, "dfworx")?;
         let manifest_text = disk.read_text(&path)?.ok_or_else(|| {
-            UserError::new(format!("{} disappeared", path.under(&root).display()))
-                .hint("restore it from git (`git checkout -- dfworx.yaml`)")
+            UserError::new(format!("{} is not a workspace: it has no {}", root.display(), manifest::FILE_NAME))
+                .hint("if an interrupted `dfworx new` was just rolled back, run it again; otherwise restore dfworx.yaml from git")
         })?;
         let manifest = Manifest::parse(&manifest_text, &path.under(&root))?;
         Ok(Self { root, disk, manifest, manifest_text, _lock: lock })
@@ -67,9 +67,14 @@ fn find_root(dir: Option<&Path>) -> anyhow::Result<PathBuf> {
         Some(dir) => cwd.join(dir),
         None => cwd,
     };
+    // A directory with an unfinished change counts too: the change may be the one that writes its
+    // manifest, and opening the workspace is what repairs it.
     start
         .ancestors()
-        .find(|d| d.join(manifest::FILE_NAME).exists() || d.join(manifest::FILE_NAME).is_symlink())
+        .find(|d| {
+            let manifest = d.join(manifest::FILE_NAME);
+            manifest.exists() || manifest.is_symlink() || d.join(journal::IN_FLIGHT).is_dir()
+        })
         .map(Path::to_path_buf)
         .ok_or_else(|| {
             UserError::new(format!(

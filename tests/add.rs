@@ -94,7 +94,7 @@ fn dry_run_shows_the_plan_with_diffs_and_writes_nothing() {
     let out = in_ws(&sb, &["add", "app", "admin", "--dry-run"]);
     assert!(out.status.success(), "{}", stderr(&out));
     let plan = stdout(&out);
-    assert!(plan.contains("create     seeded      apps/admin/package.json"), "{plan}");
+    assert!(plan.contains("create     seeded      apps/admin/app/page.tsx"), "{plan}");
     assert!(plan.contains("+++ b/infrastructure/docker/compose.yaml"), "no diff in:\n{plan}");
     assert_eq!(tree(&sb.path("acme")), before);
 }

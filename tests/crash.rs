@@ -191,7 +191,9 @@ fn sync_killed_at_every_step_is_rolled_back_or_finished() {
         };
         append(t.join("dot-editorconfig"), "\n[*.sql]\nindent_size = 4\n");
         append(t.join("dot-gitignore"), "release-2/\n");
-        append(dir.join(".gitignore"), "my-local-stuff/\n");
+        let gitignore = dir.join(".gitignore");
+        let text = std::fs::read_to_string(&gitignore).unwrap();
+        std::fs::write(&gitignore, format!("my-local-stuff/\n{text}")).unwrap();
         std::fs::remove_file(t.join("scripts/clean.sh")).unwrap();
         std::fs::write(t.join("docs/new-in-release-2.md"), "# New\n").unwrap();
     };
@@ -227,7 +229,8 @@ fn new_killed_at_every_step_leaves_nothing_that_a_second_new_cannot_finish() {
             dfworx(base.path(), &["new", &format!("run-{n}"), "--yes", "--no-git", "--name", "acme"], Crash::At(n));
         assert!(!killed.status.success(), "new was not killed at point {n}");
         // Unless the kill came after the commit, no workspace is there yet: the check must not pass.
-        let check = dfworx(&run, &["sync", "--check"], Crash::Never);
+        let name = format!("run-{n}");
+        let check = dfworx(base.path(), &["-C", &name, "sync", "--check"], Crash::Never);
         let now = comparable(&run);
         if check.status.success() {
             assert!(now == after, "killed at point {n}: sync --check passed on {:?}", difference(&now, &after));

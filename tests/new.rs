@@ -59,7 +59,8 @@ fn the_manifest_records_the_answers_and_the_state_records_every_file() {
         let expected = sha256(bytes);
         assert_eq!(record["sha256"], expected, "{path}");
     }
-    assert_eq!(files["apps/admin/package.json"]["owner"], "seeded");
+    assert_eq!(files["apps/admin/app/page.tsx"]["owner"], "seeded");
+    assert_eq!(files["apps/admin/package.json"]["owner"], "managed");
     assert_eq!(files["infrastructure/docker/compose.yaml"]["owner"], "managed");
     assert!(files.keys().any(|p| p.starts_with("supabase/migrations/") && p.ends_with("_app_admin_schema.sql")));
 }

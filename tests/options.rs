@@ -15,11 +15,6 @@ const CHANGES: &[(&str, &str)] = &[("24", "22"), ("3.11", "3.12"), ("py311", "py
 const NOT_THE_OPTION: &[(&str, &str, &str)] = &[
     ("dfworx.yaml", "", "the manifest itself"),
     (".dfworx/state.json", "", "dfworx's record of the last render"),
-    (".env", "", "seeded: the user's local copy, holding the JWT secret; .env.example carries the new values"),
-    ("apps/web/Dockerfile", "", "seeded: the app's files are the user's after creation"),
-    ("apps/web/package.json", "", "seeded: the app's files are the user's after creation"),
-    ("services/auth-service/Dockerfile", "", "seeded: the service's files are the user's after creation"),
-    ("services/auth-service/pyproject.toml", "", "seeded: the service's files are the user's after creation"),
     ("docs/quick-reference.md", "apps get ports from 3000 up", "where dfworx starts numbering ports"),
     ("packages/python-common/src/python_common/settings.py", "Comma-separated", "an example value in a comment"),
     ("packages/python-common/tests/test_settings.py", "", "test data"),

@@ -149,7 +149,7 @@ fn an_app_added_by_hand_to_the_manifest_is_rendered_by_sync() {
     replace_in(&manifest, "services:", "  - name: admin\n    port: 3001\nservices:");
     let out = sync(&sb, &["--check"]);
     assert_eq!(out.status.code(), Some(1));
-    assert!(stdout(&out).contains("create     seeded      apps/admin/package.json"), "{}", stdout(&out));
+    assert!(stdout(&out).contains("create     seeded      apps/admin/app/page.tsx"), "{}", stdout(&out));
     assert!(stdout(&out).contains("_app_admin_schema.sql"), "{}", stdout(&out));
     let out = sync(&sb, &[]);
     assert!(out.status.success(), "{}", stderr(&out));

@@ -32,7 +32,8 @@ pub fn add(args: &AddArgs, directory: Option<&Path>, printer: &Printer, interrup
         && let Some((other_kind, other, _)) = workspace.manifest.entries().find(|(_, other, _)| *other == normalised)
     {
         return Err(UserError::new(format!(
-            "\"{name}\" is the same name as the existing {} \"{other}\" once normalised",
+            "\"{}\" is the same name as the existing {} \"{other}\" once normalised",
+            names::shown(name),
             other_kind.noun()
         ))
         .hint("npm, Python and PostgreSQL would see one name; choose a different one")

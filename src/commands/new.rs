@@ -115,7 +115,8 @@ fn resolve(args: &NewArgs, target: PathBuf) -> anyhow::Result<Settings> {
         None => {
             names::validate(NameRole::Workspace, &dir_name).map_err(|err| {
                 UserError::new(format!(
-                    "the directory name \"{dir_name}\" cannot be the workspace name: {}",
+                    "the directory name \"{}\" cannot be the workspace name: {}",
+                    names::shown(&dir_name),
                     err.message.split_once(": ").map_or(err.message.as_str(), |(_, why)| why)
                 ))
                 .hint(format!("pass a name explicitly, e.g. --name {}", names::suggest(&dir_name)))

@@ -144,6 +144,7 @@ impl Manifest {
     pub fn check(&self) -> Result<(), UserError> {
         self.version()?;
         self.templates_dir()?;
+        crate::units::Toolchain::of(&self.options)?;
         names::validate(NameRole::Workspace, &self.name)?;
         let mut seen: BTreeMap<&str, UnitKind> = BTreeMap::new();
         let mut ports: BTreeMap<u16, &str> = BTreeMap::new();
