@@ -46,7 +46,7 @@ pub fn is_empty(dir: &Path) -> anyhow::Result<bool> {
     let entries = match fs::read_dir(dir) {
         Ok(entries) => entries,
         Err(e) if e.kind() == ErrorKind::NotFound => return Ok(true),
-        Err(e) if e.kind() == ErrorKind::NotADirectory => {
+        Err(e) if e.kind() == ErrorKind::NotADirectory && fs::metadata(dir).is_ok_and(|m| m.is_file()) => {
             return Err(UserError::new(format!("{} exists and is a file, not a directory", shown(dir)))
                 .hint("choose another path")
                 .into());
@@ -74,6 +74,19 @@ fn only_leftovers(meta: &Path) -> anyhow::Result<bool> {
         }
     }
     Ok(true)
+}
+
+/// Rolls back what a killed earlier run left in `dir` (an unfinished `.dfworx/tx`), so that it counts
+/// as empty again; does nothing when there is nothing to repair.
+pub fn repair(dir: &Path, printer: &Printer) -> anyhow::Result<()> {
+    if !fs::symlink_metadata(dir.join(META_DIR)).is_ok_and(|m| m.is_dir()) {
+        return Ok(());
+    }
+    let disk = Disk::new(dir);
+    if crate::journal::pending(&disk)? {
+        drop(workspace::lock_and_recover(&disk, Mode::Exclusive, printer)?);
+    }
+    Ok(())
 }
 
 /// The directory, created if needed and locked, with any interrupted earlier run rolled back.

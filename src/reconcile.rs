@@ -124,8 +124,16 @@ fn classify(
 
     let Some(record) = record else {
         // Never generated here before: create it, adopt an identical file, refuse to clobber another.
-        let rendered = render()?;
         let disk = read()?;
+        if job.ownership != Ownership::Managed
+            && let Some(disk) = &disk
+        {
+            // A seeded or append-only file is the user's once it exists, so there is nothing to
+            // compare: adopt it as it is (a lost state, or the same file made by hand).
+            let adopted = FileRecord { sha256: state::sha256_hex(disk), ..fresh_record(&[], false) };
+            return Ok((change(Action::Owned, Vec::new(), None), Some(adopted)));
+        }
+        let rendered = render()?;
         let action = match &disk {
             None => Action::Create,
             Some(d) if *d == rendered => Action::Unchanged,

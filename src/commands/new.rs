@@ -31,6 +31,7 @@ struct Settings {
 
 pub fn run(args: &NewArgs, printer: &Printer, interrupt: &Interrupt) -> anyhow::Result<u8> {
     let target = fresh::absolute(&args.dir)?;
+    fresh::repair(&target, printer)?;
     if !args.force && !fresh::is_empty(&target)? {
         return Err(fresh::not_empty(&target));
     }

@@ -12,6 +12,7 @@ use crate::templates::TemplateSet;
 
 pub fn export(dir: &Path, printer: &Printer, interrupt: &Interrupt) -> anyhow::Result<u8> {
     let target = fresh::absolute(dir)?;
+    fresh::repair(&target, printer)?;
     if !fresh::is_empty(&target)? {
         return Err(fresh::not_empty(&target));
     }
