@@ -220,7 +220,7 @@ pub enum MigrateCommand {
 
 #[derive(Args, Debug)]
 pub struct DatabaseArgs {
-    /// PostgreSQL URL [default: DATABASE_URL from the environment, else from the workspace's .env]
+    /// PostgreSQL URL [default: `DATABASE_URL` from the environment, else from the workspace's .env]
     #[arg(long, value_name = "URL")]
     pub database_url: Option<String>,
     /// Give up connecting after this long

@@ -26,6 +26,8 @@ pub mod exit {
 
 /// An operating-system error while dfworx worked on a path: the user's environment (disk full,
 /// read-only, permissions, a name too long), never a bug. `what` reads "write /x/y".
+// By value: it is called as `.map_err(|e| io_error(e, …))`, where the error is the caller's to give.
+#[allow(clippy::needless_pass_by_value)]
 pub fn io_error(err: std::io::Error, what: &str) -> anyhow::Error {
     let hint = io_hint(&err);
     UserError::new(format!("cannot {what}: {err}")).hint(hint).into()

@@ -1,6 +1,6 @@
 //! Crash points for the crash tests: every rename, unlink, mkdir and write that changes a workspace
 //! passes through [`point`]. With `DFWORX_TEST_CRASH_AT=<n>` the process dies at the n-th point as if
-//! SIGKILLed (abort: no unwinding, no cleanup, no destructors) — or, with
+//! killed by SIGKILL (abort: no unwinding, no cleanup, no destructors) — or, with
 //! `DFWORX_TEST_CRASH_SIGNAL=TERM|INT|HUP`, sends itself that signal there and carries on, as if a
 //! user or a supervisor had sent it at that instant. With `DFWORX_TEST_CRASH_LOG=<file>` each point's
 //! label is appended to that file, so a test learns how many points a command has. None of these

@@ -248,7 +248,12 @@ fn roll_back(disk: &Disk, journal: &Journal) -> anyhow::Result<()> {
         if placed {
             // The new bytes are at the path: make sure they are still ours before replacing them.
             if let Some(now) = disk.read(&path)? {
-                if Some(sha256_hex(&now)) != op.after {
+                let now = Some(sha256_hex(&now));
+                if now == op.before && !has_old {
+                    // Already put back by an earlier roll-back that was itself interrupted.
+                    continue;
+                }
+                if now != op.after {
                     return Err(UserError::new(format!(
                         "{path} changed since an interrupted dfworx run wrote it, so dfworx will not roll it back"
                     ))

@@ -22,11 +22,14 @@ pub enum Verbosity {
 }
 
 #[derive(Clone, Debug)]
+// Every output goes through a `Printer`, even where (stdout, raw stderr) it needs none of its fields:
+// one place to change how dfworx talks.
 pub struct Printer {
     pub verbosity: Verbosity,
     colour: bool,
 }
 
+#[allow(clippy::unused_self)] // see the comment on `Printer`
 impl Printer {
     pub fn new(verbosity: Verbosity) -> Self {
         // `console` already honours NO_COLOR and CLICOLOR; it decides per stream.

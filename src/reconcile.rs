@@ -65,8 +65,8 @@ pub fn reconcile(
     }
 
     // Files generated before that nothing renders now (a unit left the manifest, a template was dropped).
-    let rendered: std::collections::HashSet<&str> = rendering.jobs.iter().map(|j| j.path.as_str()).collect();
-    for (key, record) in previous.files.iter().filter(|(p, _)| !rendered.contains(p.as_str())) {
+    let still_made: std::collections::HashSet<&str> = rendering.jobs.iter().map(|j| j.path.as_str()).collect();
+    for (key, record) in previous.files.iter().filter(|(p, _)| !still_made.contains(p.as_str())) {
         // `State::load` checked every key already.
         let path = RelPath::parse(key, "entry in .dfworx/state.json")?;
         let disk = disk.read(&path)?;
@@ -77,11 +77,15 @@ pub fn reconcile(
                 files.insert(key.clone(), record.clone());
                 Action::Owned
             }
-            (None, _) => Action::Orphaned,
-            // A unit's managed files stay with the rest of its directory unless --delete-files.
-            (Some(_), Ownership::Managed) if unedited && record.unit.is_none() => Action::Remove,
-            (Some(_), _) if options.delete_obsolete => Action::Remove,
-            (Some(_), _) => Action::Orphaned,
+            // An unedited managed file goes; a unit's stay with the rest of its directory unless
+            // `--delete-files`, which removes everything the unit had.
+            (Some(_), owner)
+                if options.delete_obsolete || (owner == Ownership::Managed && unedited && record.unit.is_none()) =>
+            {
+                Action::Remove
+            }
+            // Gone already, or edited or the user's: left in place, no longer tracked.
+            _ => Action::Orphaned,
         };
         plan.files.push(FileChange {
             path,
@@ -258,7 +262,7 @@ mod tests {
             self.0
         }
         fn below(&mut self, n: usize) -> usize {
-            (self.next() % n as u64) as usize
+            usize::try_from(self.next() % n as u64).expect("below n")
         }
     }
 
@@ -285,7 +289,7 @@ mod tests {
     }
 
     fn text(lines: &[String]) -> String {
-        lines.iter().map(|l| format!("{l}\n")).collect()
+        lines.iter().flat_map(|l| [l.as_str(), "\n"]).collect()
     }
 
     #[test]

@@ -8,7 +8,7 @@ use std::path::{Component, Path, PathBuf};
 use crate::error::UserError;
 use crate::names::shown;
 
-/// Longest path dfworx writes; PATH_MAX on Linux is 4096 bytes, and Windows tools choke far earlier.
+/// Longest path dfworx writes; `PATH_MAX` on Linux is 4096 bytes, and Windows tools choke far earlier.
 const MAX_LEN: usize = 1024;
 
 #[derive(Clone, Debug, PartialEq, Eq, PartialOrd, Ord, Hash)]

@@ -1,6 +1,7 @@
 //! Rendering: one Tera instance built from the whole template set, every output file in memory.
 
 use std::collections::BTreeMap;
+use std::path::Path;
 
 use anyhow::Context as _;
 use serde::Serialize;
@@ -159,7 +160,8 @@ impl<'a> Renderer<'a> {
             let path = RelPath::parse(&path, &format!("template {} in {}", file.path, self.set.origin))?;
             jobs.push(Job {
                 ownership: self.set.ownership.owner_of(path.as_str()),
-                executable: path.as_str().starts_with("scripts/") || path.as_str().ends_with(".sh"),
+                executable: path.as_str().starts_with("scripts/")
+                    || Path::new(path.as_str()).extension().is_some_and(|e| e.eq_ignore_ascii_case("sh")),
                 template: index(file),
                 unit: unit.cloned(),
                 path,

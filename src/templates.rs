@@ -178,8 +178,7 @@ impl TemplateSet {
             let path = relative.to_string_lossy().replace('\\', "/");
             if entry.path_is_symlink() {
                 return Err(UserError::new(format!(
-                    "{}/{path} is a symbolic link; templates are read only from real files",
-                    dir
+                    "{dir}/{path} is a symbolic link; templates are read only from real files"
                 ))
                 .hint("replace the link with the file it points to")
                 .into());
@@ -187,7 +186,7 @@ impl TemplateSet {
             if !entry.file_type().is_file() {
                 continue;
             }
-            bytes += entry.metadata().map(|m| m.len()).unwrap_or(0);
+            bytes += entry.metadata().map_or(0, |m| m.len());
             if files.len() >= MAX_FILES || bytes > MAX_BYTES {
                 return Err(UserError::new(format!(
                     "{} holds more than {MAX_FILES} files or {} MiB: that is not a template directory",

@@ -114,7 +114,7 @@ fn kill_at_every_point(story: &Story<'_>) -> usize {
                 stderr(&check)
             )
         };
-        let expected = if state == "after" || story.before_is_clean { 0 } else { 1 };
+        let expected = i32::from(state != "after" && !story.before_is_clean);
         assert_eq!(
             check.status.code(),
             Some(expected),
@@ -254,4 +254,43 @@ fn new_killed_at_every_step_leaves_nothing_that_a_second_new_cannot_finish() {
         std::fs::remove_dir_all(&run).unwrap();
     }
     eprintln!("new: {points} crash points, all consistent");
+}
+
+#[test]
+fn a_recovery_killed_at_any_of_its_own_steps_is_finished_by_the_next_command() {
+    let base = tempfile::tempdir().unwrap();
+    let original = base.path().join("original");
+    std::fs::create_dir(&original).unwrap();
+    new_workspace(&original);
+    let before = files(&original);
+    let add = ["add", "app", "admin"];
+
+    // Where `add` has the most to undo: every file in place, the commit not yet made.
+    let log = base.path().join("add.log");
+    let probe = base.path().join("probe");
+    copy_dir(&original, &probe);
+    assert!(dfworx(&probe, &add, Crash::Log(&log)).status.success());
+    let labels = std::fs::read_to_string(&log).unwrap();
+    let in_flight = labels.lines().position(|l| l.contains("-> .dfworx/tx/committed.json")).unwrap() + 1;
+
+    // How many steps the roll-back of that change takes.
+    let counted = base.path().join("counted");
+    copy_dir(&original, &counted);
+    assert!(!dfworx(&counted, &add, Crash::At(in_flight)).status.success());
+    let recovery_log = base.path().join("recovery.log");
+    dfworx(&counted, &["sync", "--check"], Crash::Log(&recovery_log));
+    let recovery_points = std::fs::read_to_string(&recovery_log).unwrap().lines().count();
+    assert!(recovery_points > 3, "{recovery_points}");
+
+    for m in 1..=recovery_points {
+        let run = base.path().join(format!("recover-{m}"));
+        copy_dir(&original, &run);
+        assert!(!dfworx(&run, &add, Crash::At(in_flight)).status.success());
+        assert!(!dfworx(&run, &["sync", "--check"], Crash::At(m)).status.success(), "recovery not killed at {m}");
+        let check = dfworx(&run, &["sync", "--check"], Crash::Never);
+        assert_eq!(check.status.code(), Some(0), "recovery killed at {m}: {}", stderr(&check));
+        assert!(files(&run) == before, "recovery killed at {m}: {:?}", difference(&files(&run), &before));
+        std::fs::remove_dir_all(&run).unwrap();
+    }
+    eprintln!("recovery of add: {recovery_points} crash points, all consistent");
 }

@@ -67,7 +67,7 @@ fn the_manifest_records_the_answers_and_the_state_records_every_file() {
 
 fn sha256(bytes: &[u8]) -> String {
     use sha2::Digest as _;
-    sha2::Sha256::digest(bytes).iter().map(|b| format!("{b:02x}")).collect()
+    hex::encode(sha2::Sha256::digest(bytes))
 }
 
 #[test]

@@ -53,13 +53,12 @@ const TOOLS: &[Tool] = &[
 pub fn run(printer: &Printer) -> anyhow::Result<u8> {
     let mut missing = 0;
     for tool in TOOLS {
-        match version_of(tool) {
-            Some(version) => printer.data(&format!("ok       {:<8} {version:<28} {}", tool.name, tool.needed_for))?,
-            None => {
-                missing += 1;
-                printer.data(&format!("missing  {:<8} {:<28} {}", tool.name, "-", tool.needed_for))?;
-                printer.note(&format!("         install: {}", tool.install));
-            }
+        if let Some(version) = version_of(tool) {
+            printer.data(&format!("ok       {:<8} {version:<28} {}", tool.name, tool.needed_for))?;
+        } else {
+            missing += 1;
+            printer.data(&format!("missing  {:<8} {:<28} {}", tool.name, "-", tool.needed_for))?;
+            printer.note(&format!("         install: {}", tool.install));
         }
     }
     if missing == 0 {

@@ -57,16 +57,13 @@ pub fn plan(
     printer: &Printer,
 ) -> anyhow::Result<Plan> {
     let set = template_set(workspace, manifest, templates)?;
-    let previous = match State::load(&workspace.disk)? {
-        Some(state) => state,
-        None => {
-            printer.warn(&format!(
-                "{} is missing: every existing file that differs from its render will be reported as a conflict",
-                state::FILE_PATH
-            ));
-            State::default()
-        }
-    };
+    let previous = State::load(&workspace.disk)?.unwrap_or_else(|| {
+        printer.warn(&format!(
+            "{} is missing: every existing managed file that differs from its render will be reported as a conflict",
+            state::FILE_PATH
+        ));
+        State::default()
+    });
     // The secret only feeds the seeded .env, which an existing workspace never re-renders.
     let secret = crate::render::random_secret()?;
     let Reconciled { mut plan, state } =

@@ -6,6 +6,8 @@
 //! never written. Re-serialising the whole file is a fallback only for a manifest without comments,
 //! where nothing of the user's can be lost.
 
+use std::fmt::Write as _;
+
 use crate::error::UserError;
 
 use super::Manifest;
@@ -29,13 +31,11 @@ pub fn rewrite(text: &str, target: &Manifest, edits: &[Edit<'_>], changed: &str)
     let mut out = text.to_string();
     let mut in_place = true;
     for edit in edits {
-        match apply(&out, edit) {
-            Some(next) => out = next,
-            None => {
-                in_place = false;
-                break;
-            }
-        }
+        let Some(next) = apply(&out, edit) else {
+            in_place = false;
+            break;
+        };
+        out = next;
     }
     if in_place && Manifest::parse(&out, std::path::Path::new(super::FILE_NAME)).is_ok_and(|m| m == *target) {
         return Ok(out);
@@ -89,8 +89,7 @@ fn value_lines(lines: &[&str], key_line: usize) -> std::ops::Range<usize> {
     for (i, line) in lines.iter().enumerate().skip(start) {
         let first = line.chars().next();
         let continues = match first {
-            None | Some(' ' | '\t' | '\n' | '\r') => true,
-            Some('#') => true,
+            None | Some(' ' | '\t' | '\n' | '\r' | '#') => true,
             Some('-') => !line.starts_with("---"),
             Some(_) => false,
         };
@@ -122,7 +121,7 @@ fn item_text(indent: &str, fields: &[(&str, String)], nl: &str) -> String {
     let mut out = String::new();
     for (i, (key, value)) in fields.iter().enumerate() {
         let lead = if i == 0 { format!("{indent}- ") } else { format!("{indent}  ") };
-        out.push_str(&format!("{lead}{key}: {value}{nl}"));
+        let _ = write!(out, "{lead}{key}: {value}{nl}");
     }
     out
 }
@@ -135,7 +134,7 @@ fn append(lines: &[&str], list: &str, fields: &[(&str, String)]) -> Option<Strin
         if !out.is_empty() && !out.ends_with('\n') {
             out.push_str(nl);
         }
-        out.push_str(&format!("{list}:{nl}"));
+        let _ = write!(out, "{list}:{nl}");
         out.push_str(&item_text("  ", fields, nl));
         return Some(out);
     };

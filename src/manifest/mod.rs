@@ -7,6 +7,8 @@ use std::path::{Path, PathBuf};
 
 use serde::{Deserialize, Serialize};
 
+use std::fmt::Write as _;
+
 use crate::error::UserError;
 use crate::names::{self, NameRole, UnitKind};
 use crate::relpath::RelPath;
@@ -182,14 +184,14 @@ impl Manifest {
             "# dfworx workspace manifest: what this workspace is made of.\n\
              # `dfworx add` and `dfworx remove` edit it; you may too, then run `dfworx sync`.\n",
         );
-        out.push_str(&format!("dfworx: {}\nname: {}\n", edit::scalar(&self.dfworx), edit::scalar(&self.name)));
+        let _ = write!(out, "dfworx: {}\nname: {}\n", edit::scalar(&self.dfworx), edit::scalar(&self.name));
         let ported = |out: &mut String, key: &str, units: &[PortedUnit]| {
             if units.is_empty() {
-                out.push_str(&format!("{key}: []\n"));
+                let _ = writeln!(out, "{key}: []");
             } else {
-                out.push_str(&format!("{key}:\n"));
+                let _ = writeln!(out, "{key}:");
                 for unit in units {
-                    out.push_str(&format!("  - name: {}\n    port: {}\n", edit::scalar(&unit.name), unit.port));
+                    let _ = write!(out, "  - name: {}\n    port: {}\n", edit::scalar(&unit.name), unit.port);
                 }
             }
         };
@@ -201,17 +203,18 @@ impl Manifest {
             out.push_str("packages:\n");
             for package in &self.packages {
                 let lang = package.lang.label();
-                out.push_str(&format!("  - name: {}\n    lang: {lang}\n", edit::scalar(&package.name)));
+                let _ = write!(out, "  - name: {}\n    lang: {lang}\n", edit::scalar(&package.name));
             }
         }
         // Versions are always quoted: `python: 3.10` would be read as the number 3.1.
-        out.push_str(&format!(
+        let _ = write!(
+            out,
             "options:\n  node: {}\n  python: {}\n",
             serde_json::to_string(&self.options.node).expect("a string serialises"),
             serde_json::to_string(&self.options.python).expect("a string serialises")
-        ));
+        );
         if let Some(templates) = &self.templates {
-            out.push_str(&format!("templates: {}\n", edit::scalar(&templates.to_string_lossy())));
+            let _ = writeln!(out, "templates: {}", edit::scalar(&templates.to_string_lossy()));
         }
         out
     }

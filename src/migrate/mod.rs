@@ -9,7 +9,6 @@
 //!   against the ledger; [`runner`]: applying.
 
 // PostgreSQL, PgBouncer: product names in prose, which clippy's `doc_markdown` takes for code.
-#![allow(clippy::doc_markdown)]
 
 pub mod classify;
 pub mod connect;

@@ -91,7 +91,7 @@ impl TestDb {
         let tag: String = tag.chars().filter(|c| c.is_ascii_alphanumeric() || *c == '_').take(30).collect();
         let name = format!("dfworx_t{}_{n}_{tag}", std::process::id());
         let db = Self { name };
-        db.admin(&format!("DROP DATABASE IF EXISTS {0}; CREATE DATABASE {0}", db.name));
+        Self::admin(&format!("DROP DATABASE IF EXISTS {0}; CREATE DATABASE {0}", db.name));
         db
     }
 
@@ -105,7 +105,7 @@ impl TestDb {
         psql(&self.name, sql)
     }
 
-    fn admin(&self, sql: &str) {
+    fn admin(sql: &str) {
         for statement in sql.split("; ") {
             psql("postgres", statement);
         }
