@@ -62,7 +62,7 @@ fn main() -> ExitCode {
             commands::templates::export(dir, &printer, &interrupt)
         }
         Command::Doctor => commands::doctor::run(&printer),
-        Command::Migrate(args) => commands::migrate::run(args, cli.global.directory.as_deref(), &printer),
+        Command::Migrate(args) => commands::migrate::run(args, dir, &printer, &interrupt),
         Command::Completions { shell } => commands::completions::run(*shell, &printer),
     };
     let code = match result {

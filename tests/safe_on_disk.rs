@@ -164,6 +164,16 @@ mod symlinks {
     }
 
     #[test]
+    fn a_migration_file_that_is_a_symlink_is_never_read() {
+        let sb = workspace();
+        let outside = elsewhere(&sb);
+        std::fs::write(outside.join("evil.sql"), "drop schema public cascade;").unwrap();
+        symlink(outside.join("evil.sql"), sb.path("acme/supabase/migrations/29990101000000_evil.sql")).unwrap();
+        let url = "postgresql://postgres@127.0.0.1:5432/postgres";
+        refused(&sb, &["-C", "acme", "migrate", "status", "--database-url", url], "is a symbolic link");
+    }
+
+    #[test]
     fn new_force_never_writes_through_a_symlinked_directory() {
         let sb = Sandbox::new();
         let outside = elsewhere(&sb);

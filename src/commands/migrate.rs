@@ -3,6 +3,7 @@
 use std::path::Path;
 
 use crate::cli::{MigrateArgs, MigrateCommand, MigrateUpArgs};
+use crate::interrupt::Interrupt;
 use crate::lockfile::Mode;
 use crate::migrate::{self, Connection, UpOptions};
 use crate::printer::Printer;
@@ -10,7 +11,12 @@ use crate::reconcile::MIGRATIONS_DIR;
 use crate::relpath::RelPath;
 use crate::workspace::Workspace;
 
-pub fn run(args: &MigrateArgs, directory: Option<&Path>, printer: &Printer) -> anyhow::Result<u8> {
+pub fn run(
+    args: &MigrateArgs,
+    directory: Option<&Path>,
+    printer: &Printer,
+    interrupt: &Interrupt,
+) -> anyhow::Result<u8> {
     let mode = if matches!(args.command, Some(MigrateCommand::New { .. })) { Mode::Exclusive } else { Mode::Shared };
     // Opening repairs what an interrupted `dfworx add` left: a half-added migration is never applied.
     let workspace = Workspace::open(directory, mode, printer)?;
@@ -28,7 +34,7 @@ pub fn run(args: &MigrateArgs, directory: Option<&Path>, printer: &Printer) -> a
             migrate::status(root, &connection, status.json, status.exit_code, printer)
         }
         Some(MigrateCommand::New { name }) => {
-            migrate::new(root, name, printer)?;
+            migrate::new(&workspace.disk, name, printer, interrupt)?;
             Ok(crate::error::exit::OK)
         }
     }

@@ -166,10 +166,25 @@ fn show_status(status: &status::Status<'_>, target: &url::Target, json: bool, pr
 }
 
 /// `dfworx migrate new <name>`: prints the new file's path on stdout.
-pub fn new(root: &Path, name: &str, printer: &Printer) -> anyhow::Result<PathBuf> {
-    let path = source::create(root, name, jiff::Timestamp::now())?;
-    let shown = path.strip_prefix(root).unwrap_or(&path).display().to_string();
-    printer.status("Created", &shown);
+/// Written like every other change to the workspace (all or nothing, never through a symlink); the
+/// caller holds the workspace lock.
+pub fn new(
+    disk: &crate::disk::Disk,
+    name: &str,
+    printer: &Printer,
+    interrupt: &crate::interrupt::Interrupt,
+) -> anyhow::Result<PathBuf> {
+    let (file, body) = source::new_file(disk.root(), name, jiff::Timestamp::now())?;
+    let rel = crate::relpath::RelPath::parse(&file, "dfworx migrate new")?;
+    if disk.entry(&rel)? != crate::disk::Entry::Missing {
+        return Err(crate::error::UserError::new(format!("{file} already exists"))
+            .hint("run the command again in a second, or choose another name")
+            .into());
+    }
+    let change = crate::journal::Change { path: rel.clone(), contents: Some(body.into_bytes()), executable: false };
+    crate::journal::apply(disk, &[change], &crate::cli::command_line(), interrupt)?;
+    printer.status("Created", &file);
+    let path = rel.under(disk.root());
     printer.data(&path.display().to_string())?;
     Ok(path)
 }

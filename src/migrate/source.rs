@@ -3,7 +3,7 @@
 
 use std::borrow::Cow;
 use std::cmp::Ordering;
-use std::path::{Path, PathBuf};
+use std::path::Path;
 
 use anyhow::Context as _;
 
@@ -100,7 +100,16 @@ pub fn load(root: &Path) -> anyhow::Result<Vec<Migration>> {
         let entry = entry.with_context(|| format!("cannot read {}", dir.display()))?;
         let file_name = entry.file_name().to_string_lossy().into_owned();
         // The type comes with the directory listing on most file systems: no stat per file.
-        let is_dir = entry.file_type().map_or_else(|_| entry.path().is_dir(), |t| t.is_dir());
+        let file_type = entry.file_type().ok();
+        if file_type.is_some_and(|t| t.is_symlink()) {
+            return Err(UserError::new(format!(
+                "{DIR}/{} is a symbolic link; dfworx never reads or writes through one",
+                crate::names::shown(&entry.file_name().to_string_lossy())
+            ))
+            .hint("replace the link with the file it points to")
+            .into());
+        }
+        let is_dir = file_type.map_or_else(|| entry.path().is_dir(), |t| t.is_dir());
         let is_sql = file_name.len() >= 4 && file_name.as_bytes()[file_name.len() - 4..].eq_ignore_ascii_case(b".sql");
         if !is_sql || is_dir {
             continue;
@@ -233,9 +242,10 @@ pub fn validate_name(name: &str) -> Result<(), UserError> {
     Err(UserError::new(format!("migration name {name:?} {what}")).hint(hint))
 }
 
-/// Creates `supabase/migrations/<UTC timestamp>_<name>.sql`; the version is never older than (nor
-/// equal to) the newest existing one, so the new file always sorts last.
-pub fn create(root: &Path, name: &str, now: jiff::Timestamp) -> anyhow::Result<PathBuf> {
+/// The file `dfworx migrate new <name>` writes: `supabase/migrations/<UTC timestamp>_<name>.sql` (path
+/// from the workspace root) and its text. The version is never older than (nor equal to) the newest
+/// existing one, so the new file always sorts last. Nothing is written here: the caller applies it.
+pub fn new_file(root: &Path, name: &str, now: jiff::Timestamp) -> anyhow::Result<(String, String)> {
     validate_name(name)?;
     let dir = root.join(DIR);
     let existing = if dir.exists() { load(root)? } else { Vec::new() };
@@ -245,20 +255,11 @@ pub fn create(root: &Path, name: &str, now: jiff::Timestamp) -> anyhow::Result<P
     {
         version = increment(&newest.version);
     }
-    std::fs::create_dir_all(&dir).with_context(|| format!("cannot create {}", dir.display()))?;
-    let path = dir.join(format!("{version}_{name}.sql"));
     let body = format!(
         "-- {name}\n--\n-- Runs in one transaction with its ledger row. For CREATE INDEX CONCURRENTLY and other\n-- statements that cannot run in a transaction, dfworx switches to statement-by-statement\n-- execution by itself (or put `{}` on the first line).\n\n",
         super::classify::NO_TRANSACTION_HEADER
     );
-    let mut file = std::fs::OpenOptions::new()
-        .write(true)
-        .create_new(true)
-        .open(&path)
-        .with_context(|| format!("cannot create {}", path.display()))?;
-    std::io::Write::write_all(&mut file, body.as_bytes())
-        .with_context(|| format!("cannot write {}", path.display()))?;
-    Ok(path)
+    Ok((format!("{DIR}/{version}_{name}.sql"), body))
 }
 
 /// Decimal `version + 1`, keeping its width.
