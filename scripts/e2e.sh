@@ -80,6 +80,11 @@ step "dfworx add app admin, service billing, package shared-utils"
 "$dfworx" add app admin
 "$dfworx" add service billing
 "$dfworx" add package shared-utils
+step "move admin to port 3101 by editing dfworx.yaml, then dfworx sync"
+sed -i 's/^    port: 3001$/    port: 3101/' dfworx.yaml
+"$dfworx" sync
+grep -q 'next dev -p 3101' apps/admin/package.json
+grep -q '"http://localhost:3101",' services/auth-service/src/auth_service/config.py
 verify_workspace
 
 step "all green"

@@ -424,3 +424,51 @@ fn a_leftover_of_an_interrupted_run_is_cleaned_by_the_next_command_and_holds_no_
     let envs = files.keys().filter(|p| p.as_str() == ".env" || p.contains("/.env")).count();
     assert_eq!(envs, 1, "one .env, the workspace's own");
 }
+
+/// Ctrl-C at a prompt (on a real terminal, through `script`'s pseudo-terminal): the user leaving, not a bug.
+#[cfg(unix)]
+#[test]
+fn ctrl_c_at_a_prompt_exits_130_and_writes_nothing() {
+    use std::io::{Read as _, Write as _};
+    if StdCommand::new("script").arg("--version").output().is_err() {
+        panic!("`script` (util-linux) is needed for the terminal stories");
+    }
+    let sb = Sandbox::new();
+    let bin = assert_cmd::cargo::cargo_bin("dfworx");
+    let mut child = StdCommand::new("script")
+        .args(["-qfec", &format!("{} new acme --no-git", bin.display()), "/dev/null"])
+        .current_dir(sb.dir.path())
+        .env("NO_COLOR", "1")
+        .stdin(Stdio::piped())
+        .stdout(Stdio::piped())
+        .spawn()
+        .unwrap();
+    let mut out = child.stdout.take().unwrap();
+    let (tx, rx) = std::sync::mpsc::channel();
+    let reader = std::thread::spawn(move || {
+        let mut seen = Vec::new();
+        let mut buf = [0u8; 1024];
+        let mut told = false;
+        while let Ok(n) = out.read(&mut buf) {
+            if n == 0 {
+                break;
+            }
+            seen.extend_from_slice(&buf[..n]);
+            if !told && String::from_utf8_lossy(&seen).contains("Workspace name") {
+                told = true;
+                let _ = tx.send(());
+            }
+        }
+        String::from_utf8_lossy(&seen).into_owned()
+    });
+    rx.recv_timeout(std::time::Duration::from_secs(30)).expect("the prompt appears");
+    let mut stdin = child.stdin.take().unwrap();
+    stdin.write_all(b"\x03").unwrap();
+    stdin.flush().unwrap();
+    let status = child.wait().unwrap();
+    drop(stdin);
+    let said = reader.join().unwrap();
+    assert_eq!(status.code(), Some(130), "{said}");
+    assert!(said.contains("interrupted; nothing was changed") && !said.contains("bug"), "{said}");
+    assert!(!sb.path("acme").exists(), "Ctrl-C at the first prompt left {:?}", tree(&sb.path("acme")).keys());
+}
