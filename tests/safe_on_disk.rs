@@ -430,9 +430,10 @@ fn a_leftover_of_an_interrupted_run_is_cleaned_by_the_next_command_and_holds_no_
 #[test]
 fn ctrl_c_at_a_prompt_exits_130_and_writes_nothing() {
     use std::io::{Read as _, Write as _};
-    if StdCommand::new("script").arg("--version").output().is_err() {
-        panic!("`script` (util-linux) is needed for the terminal stories");
-    }
+    assert!(
+        StdCommand::new("script").arg("--version").output().is_ok(),
+        "`script` (util-linux) is needed for the terminal stories"
+    );
     let sb = Sandbox::new();
     let bin = assert_cmd::cargo::cargo_bin("dfworx");
     let mut child = StdCommand::new("script")
