@@ -4,6 +4,11 @@
 use std::sync::Arc;
 use std::sync::atomic::{AtomicBool, Ordering};
 
+/// Set while a question waits on the terminal. Nothing is written before the answers are in, so a
+/// signal then ends the process at once: the read it would otherwise wait for may never return (a
+/// Ctrl-C that arrives while the terminal is briefly out of raw mode is a SIGINT, not a key).
+static PROMPTING: AtomicBool = AtomicBool::new(false);
+
 use crate::error::{UserError, exit};
 
 #[derive(Clone, Default)]
@@ -15,7 +20,17 @@ impl Interrupt {
         let flag = Self::default();
         let inner = Arc::clone(&flag.0);
         // If a handler is already installed (tests calling twice), the default behaviour stays.
-        let _ = ctrlc::set_handler(move || inner.store(true, Ordering::SeqCst));
+        let _ = ctrlc::set_handler(move || {
+            inner.store(true, Ordering::SeqCst);
+            // The read usually fails with EINTR and the prompt reports it; if it is still waiting
+            // a moment later, the signal was missed by it (see PROMPTING).
+            if PROMPTING.load(Ordering::SeqCst) {
+                std::thread::sleep(std::time::Duration::from_millis(150));
+                if PROMPTING.load(Ordering::SeqCst) {
+                    leave_prompt();
+                }
+            }
+        });
         flag
     }
 
@@ -30,6 +45,20 @@ impl Interrupt {
         }
         Ok(())
     }
+}
+
+/// Runs `ask` (a question on the terminal) so that a signal during it exits with 130 at once.
+pub fn while_prompting<T>(ask: impl FnOnce() -> T) -> T {
+    PROMPTING.store(true, Ordering::SeqCst);
+    let answer = ask();
+    PROMPTING.store(false, Ordering::SeqCst);
+    answer
+}
+
+fn leave_prompt() -> ! {
+    let _ = console::Term::stderr().show_cursor();
+    eprintln!("\nerror: {}", interrupted().message);
+    std::process::exit(i32::from(exit::INTERRUPTED));
 }
 
 /// The error for an interrupted command: exit code 130, nothing changed.

@@ -2,6 +2,7 @@
 
 use dialoguer::{Confirm, Input};
 
+use crate::interrupt::while_prompting;
 use crate::names::{self, NameRole};
 
 /// Whether we may ask: stdin and stderr are terminals and the user did not say `--yes`.
@@ -15,16 +16,14 @@ pub fn name(role: NameRole, question: &str, default: &str) -> anyhow::Result<Str
     if names::validate(role, default).is_ok() {
         input = input.default(default.to_string());
     }
-    let answer = input
-        .validate_with(|value: &String| names::validate(role, value.trim()).map_err(|e| render(&e)))
-        .interact_text()
-        .map_err(failed)?;
+    let input = input.validate_with(|value: &String| names::validate(role, value.trim()).map_err(|e| render(&e)));
+    let answer = while_prompting(|| input.interact_text()).map_err(failed)?;
     Ok(answer.trim().to_string())
 }
 
 /// A comma-separated list of names; empty is allowed when `allow_empty`.
 pub fn names(role: NameRole, question: &str, default: &str, allow_empty: bool) -> anyhow::Result<Vec<String>> {
-    let answer = Input::<String>::new()
+    let input = Input::<String>::new()
         .with_prompt(format!("{question} (comma-separated)"))
         .default(default.to_string())
         .allow_empty(allow_empty)
@@ -33,14 +32,14 @@ pub fn names(role: NameRole, question: &str, default: &str, allow_empty: bool) -
                 names::validate(role, &name).map_err(|e| render(&e))?;
             }
             Ok(())
-        })
-        .interact_text()
-        .map_err(failed)?;
+        });
+    let answer = while_prompting(|| input.interact_text()).map_err(failed)?;
     Ok(split(&answer))
 }
 
 pub fn confirm(question: &str, default: bool) -> anyhow::Result<bool> {
-    Confirm::new().with_prompt(question).default(default).interact().map_err(failed)
+    let confirm = Confirm::new().with_prompt(question).default(default);
+    while_prompting(|| confirm.interact()).map_err(failed)
 }
 
 /// Ctrl-C at a prompt is the user leaving (exit 130, nothing written yet); any other failure to read

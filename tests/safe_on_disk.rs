@@ -466,7 +466,18 @@ fn ctrl_c_at_a_prompt_exits_130_and_writes_nothing() {
     let mut stdin = child.stdin.take().unwrap();
     stdin.write_all(b"\x03").unwrap();
     stdin.flush().unwrap();
-    let status = child.wait().unwrap();
+    // A dfworx that missed the Ctrl-C waits for a key forever: fail instead of hanging the suite.
+    let deadline = std::time::Instant::now() + std::time::Duration::from_secs(30);
+    let status = loop {
+        if let Some(status) = child.try_wait().unwrap() {
+            break status;
+        }
+        if std::time::Instant::now() > deadline {
+            let _ = child.kill();
+            panic!("dfworx still waits at the prompt 30 s after Ctrl-C");
+        }
+        std::thread::sleep(std::time::Duration::from_millis(20));
+    };
     drop(stdin);
     let said = reader.join().unwrap();
     assert_eq!(status.code(), Some(130), "{said}");
