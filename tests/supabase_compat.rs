@@ -193,19 +193,12 @@ alter default privileges in schema public grant all on sequences to anon, authen
 #[test]
 fn on_a_database_shaped_like_supabase_the_platform_stand_ins_change_nothing() {
     let db = TestDb::create("supabase_like");
-    // Roles exist on Supabase; the cluster may not have them yet.
     let sb = Sandbox::new();
     let root = workspace(&sb);
     let migrations = root.join("supabase/migrations");
-    let file = |stem: &str| {
-        std::fs::read_dir(&migrations)
-            .unwrap()
-            .map(|e| e.unwrap().path())
-            .find(|p| p.to_string_lossy().ends_with(&format!("_{stem}.sql")))
-            .unwrap_or_else(|| panic!("no {stem} migration"))
-    };
-    let compat = file("dfworx_compat");
-    let platform = file("supabase_platform");
+    let compat = migrations.join(migration_named(&migrations, "dfworx_compat"));
+    let platform = migrations.join(migration_named(&migrations, "supabase_platform"));
+    // Roles exist on Supabase, and are cluster-wide: another database creates them first.
     let scratch = TestDb::create("roles_for_supabase_like");
     psql_file(&scratch, &compat);
     psql_file(&scratch, &platform);
@@ -220,6 +213,15 @@ fn on_a_database_shaped_like_supabase_the_platform_stand_ins_change_nothing() {
     let diff: Vec<_> = after.lines().filter(|l| !before.lines().any(|b| b == *l)).collect();
     let gone: Vec<_> = before.lines().filter(|l| !after.lines().any(|a| a == *l)).collect();
     assert!(diff.is_empty() && gone.is_empty(), "added: {diff:#?}\nremoved: {gone:#?}");
+}
+
+/// The file name of the migration called `name` (`<version>_<name>.sql`) in `dir`.
+fn migration_named(dir: &Path, name: &str) -> String {
+    std::fs::read_dir(dir)
+        .unwrap()
+        .map(|e| e.unwrap().file_name().to_string_lossy().into_owned())
+        .find(|n| n.ends_with(&format!("_{name}.sql")))
+        .unwrap_or_else(|| panic!("no {name} migration in {}", dir.display()))
 }
 
 fn psql_file(db: &TestDb, file: &Path) {
@@ -239,11 +241,7 @@ fn a_workspace_made_before_the_stand_ins_gets_them_from_sync_as_a_new_migration(
     let root = workspace(&sb);
     // As an older dfworx left it: no supabase_platform migration, on disk or in the state.
     let migrations = root.join("supabase/migrations");
-    let platform = std::fs::read_dir(&migrations)
-        .unwrap()
-        .map(|e| e.unwrap().file_name().to_string_lossy().into_owned())
-        .find(|n| n.ends_with("_supabase_platform.sql"))
-        .unwrap();
+    let platform = migration_named(&migrations, "supabase_platform");
     std::fs::remove_file(migrations.join(&platform)).unwrap();
     let state_path = root.join(".dfworx/state.json");
     let mut state: serde_json::Value = serde_json::from_str(&std::fs::read_to_string(&state_path).unwrap()).unwrap();
