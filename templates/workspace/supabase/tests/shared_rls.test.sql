@@ -45,6 +45,10 @@ begin
   return n;
 end;
 $$;
+-- The tests call it as authenticated and anon. Granted explicitly: a project that revokes EXECUTE
+-- on new functions by default (ALTER DEFAULT PRIVILEGES ... REVOKE EXECUTE ... FROM PUBLIC) would
+-- otherwise leave it to its owner only.
+grant execute on function pg_temp.rows_affected(text) to public;
 
 -- Fixtures: users as the connecting role (nobody else may write auth.users), the rest as
 -- service_role, which bypasses RLS whoever owns the tables.
