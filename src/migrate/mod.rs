@@ -2,14 +2,16 @@
 //! lock, drift detection and one transaction per file.
 //!
 //! - [`source`]: the files and their naming rules; [`split`]: the Supabase CLI's statement split;
-//!   [`classify`]: statements that cannot run in a transaction; [`effect`]: whether one of those already
-//!   took effect.
+//!   [`classify`]: statements that cannot run in a transaction, and those that manage one; [`blocks`]:
+//!   files with a `BEGIN`/`COMMIT` of their own; [`effect`]: whether a statement run outside a
+//!   transaction already took effect.
 //! - [`url`]: which database (and never printing its password); [`connect`]: the session.
 //! - [`ledger`]: the two ledger tables; [`lock`]: the advisory lock; [`status`] and [`diff`]: files
 //!   against the ledger; [`runner`]: applying.
 
 // PostgreSQL, PgBouncer: product names in prose, which clippy's `doc_markdown` takes for code.
 
+pub mod blocks;
 pub mod classify;
 pub mod connect;
 pub mod copy;
