@@ -1096,3 +1096,57 @@ fn a_file_with_its_own_transaction_and_a_statement_that_cannot_run_in_one_is_ref
         stderr(&out)
     );
 }
+
+// --- Extensions the server lacks ---------------------------------------------------------------------
+
+/// The server's major version, as its packages are named (`15`).
+fn server_major(db: &TestDb) -> String {
+    let num: u32 = db.psql("SHOW server_version_num").parse().unwrap();
+    (num / 10_000).to_string()
+}
+
+#[test]
+fn a_migration_needing_an_extension_the_server_lacks_fails_naming_the_package_to_install() {
+    let db = TestDb::create("extension");
+    assert_eq!(
+        db.psql("SELECT count(*) FROM pg_available_extensions WHERE name IN ('vector', 'pg_net')"),
+        "0",
+        "this story needs a server without pgvector and pg_net"
+    );
+    let sb = workspace(&[(
+        "20240101000000_items.sql",
+        "create extension if not exists vector;\ncreate table items (id int, embedding vector(3));\n",
+    )]);
+    let out = migrate(&sb, &db, &["migrate"]);
+    let err = stderr(&out);
+    assert_eq!(code(&out), 7, "{err}");
+    assert!(err.contains("error: 20240101000000_items.sql failed at statement 1 (line 1): "), "{err}");
+    let major = server_major(&db);
+    assert!(
+        err.contains(&format!(
+            "hint: the server lacks extension \"vector\": install the package postgresql-{major}-pgvector on it"
+        )),
+        "{err}"
+    );
+    assert!(err.contains("nothing of 20240101000000_items.sql was applied"), "{err}");
+    assert_eq!(db.psql("SELECT to_regclass('items') IS NULL"), "t");
+    assert_eq!(db.psql("SELECT count(*) FROM supabase_migrations.schema_migrations"), "0");
+
+    // Inside a DO block the error is the same, and so is the hint; Supabase's own extensions get a guard.
+    write(&sb, "20240101000000_items.sql", "do $$ begin\n  create extension pg_net;\nend $$;\n");
+    let out = migrate(&sb, &db, &["migrate"]);
+    let err = stderr(&out);
+    assert_eq!(code(&out), 7, "{err}");
+    assert!(err.contains("hint: extension \"pg_net\" exists only on Supabase's images: guard it (`do $$ begin if exists (select from pg_available_extensions where name = 'pg_net') then create extension pg_net; end if; end $$`)"), "{err}");
+    assert_eq!(db.psql("SELECT count(*) FROM supabase_migrations.schema_migrations"), "0");
+
+    // The guard the hint suggests lets the migration through where the extension is missing.
+    write(
+        &sb,
+        "20240101000000_items.sql",
+        "do $$ begin if exists (select from pg_available_extensions where name = 'pg_net') then create extension pg_net; end if; end $$;\n",
+    );
+    let out = migrate(&sb, &db, &["migrate"]);
+    assert_eq!(code(&out), 0, "{}", stderr(&out));
+    assert_eq!(ledger_versions(&db), "20240101000000");
+}

@@ -4,7 +4,7 @@
 //! - [`source`]: the files and their naming rules; [`split`]: the Supabase CLI's statement split;
 //!   [`classify`]: statements that cannot run in a transaction, and those that manage one; [`blocks`]:
 //!   files with a `BEGIN`/`COMMIT` of their own; [`effect`]: whether a statement run outside a
-//!   transaction already took effect.
+//!   transaction already took effect; [`extensions`]: what to install for a missing extension.
 //! - [`url`]: which database (and never printing its password); [`connect`]: the session.
 //! - [`ledger`]: the two ledger tables; [`lock`]: the advisory lock; [`status`] and [`diff`]: files
 //!   against the ledger; [`runner`]: applying.
@@ -18,6 +18,7 @@ pub mod copy;
 pub mod diff;
 pub mod duration;
 pub mod effect;
+pub mod extensions;
 pub mod ledger;
 pub mod lock;
 pub mod runner;

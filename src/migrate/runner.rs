@@ -28,7 +28,7 @@ use super::ledger::{self, Ledger};
 use super::source::Migration;
 use super::split::{is_executable, line_of};
 use super::status::{self, State, plural};
-use super::{lock, url};
+use super::{extensions, lock, url};
 use crate::error::{UserError, exit};
 use crate::printer::Printer;
 
@@ -633,7 +633,7 @@ fn what_to_do(
     committed: Option<usize>,
     db: &PgDatabaseError,
     statement_index: Option<usize>,
-    _server: u32,
+    server: u32,
 ) -> String {
     let mut hint = match mode {
         Mode::Transaction => {
@@ -673,7 +673,11 @@ fn what_to_do(
                 classify::NO_TRANSACTION_HEADER
             );
         }
-        _ => {}
+        code => {
+            if let Some(name) = extensions::missing(code, db.message(), db.detail()) {
+                hint = format!("{}; {hint}", extensions::hint(&name, server));
+            }
+        }
     }
     if let (Mode::Statementwise { .. }, Some(i)) = (mode, statement_index)
         && let Kind::NoTransaction(what) = classify::classify(&m.statements()[i].text, 0)
