@@ -713,10 +713,18 @@ fn files_that_break_the_rules_are_errors_that_name_them() {
     );
     std::fs::remove_file(sb.path("supabase/migrations/init_schema.sql")).unwrap();
 
-    write(&sb, "20240102000000_wrapped.sql", "begin;\ncreate table w (id int);\ncommit;\n");
+    // A BEGIN never committed would leave the file's transaction open.
+    write(&sb, "20240102000000_wrapped.sql", "select 1;\nbegin;\ncreate table w (id int);\n");
     let out = migrate(&sb, &db, &["migrate"]);
     assert_eq!(code(&out), 1, "{}", stderr(&out));
-    assert!(stderr(&out).contains("20240102000000_wrapped.sql line 1: BEGIN"), "{}", stderr(&out));
+    assert!(
+        stderr(&out).contains(
+            "20240102000000_wrapped.sql line 2: BEGIN is never committed: the file ends inside its transaction block"
+        ),
+        "{}",
+        stderr(&out)
+    );
+    assert!(stderr(&out).contains("hint: end the file with COMMIT"), "{}", stderr(&out));
     assert_eq!(db.psql("SELECT to_regclass('things') IS NULL"), "t", "nothing runs when a pending file is refused");
     std::fs::remove_file(sb.path("supabase/migrations/20240102000000_wrapped.sql")).unwrap();
 
@@ -926,4 +934,221 @@ fn a_dropped_index_or_a_created_database_whose_progress_write_was_lost_is_record
     let out = migrate(&sb, &db, &["migrate"]);
     assert_eq!(code(&out), 7, "{}", stderr(&out));
     assert!(stderr(&out).contains("index \"thing_name\" does not exist"), "{}", stderr(&out));
+}
+
+// --- Files that manage their own transaction ----------------------------------------------------------
+
+const WRAPPED: &str =
+    "-- wrapped by hand\nbegin;\ncreate table wrapped (id int);\ninsert into wrapped values (1);\ncommit;\n";
+
+#[test]
+fn a_file_with_its_own_begin_and_commit_applies_in_that_transaction_together_with_its_ledger_row() {
+    let db = TestDb::create("own_txn");
+    let sb = workspace(&[("20240101000000_init.sql", INIT), ("20240102000000_wrapped.sql", WRAPPED)]);
+    let dry = migrate(&sb, &db, &["migrate", "--dry-run"]);
+    assert_eq!(code(&dry), 0, "{}", stderr(&dry));
+    assert_eq!(
+        stdout(&dry),
+        "20240101000000_init.sql  in one transaction\n20240102000000_wrapped.sql  in its own transaction (BEGIN line 2 … COMMIT line 5)\n"
+    );
+
+    let out = migrate(&sb, &db, &["migrate"]);
+    assert_eq!(code(&out), 0, "{}", stderr(&out));
+    assert!(stderr(&out).contains("Applied 20240102000000_wrapped.sql ("), "{}", stderr(&out));
+    assert!(stderr(&out).contains(" ms, its own transaction)"), "{}", stderr(&out));
+    assert_eq!(db.psql("SELECT id FROM wrapped"), "1");
+    assert_eq!(ledger_versions(&db), "20240101000000,20240102000000");
+    assert_eq!(dfworx_row(&db, "20240102000000"), "applied|4|4|4");
+    // The ledger row was written by the file's own transaction: the one that created the table.
+    assert_eq!(
+        db.psql(
+            "SELECT (SELECT xmin FROM supabase_migrations.schema_migrations WHERE version = '20240102000000')::text \
+             = (SELECT xmin FROM pg_class WHERE oid = 'wrapped'::regclass)::text"
+        ),
+        "t"
+    );
+    let again = migrate(&sb, &db, &["migrate"]);
+    assert!(stderr(&again).contains("Up to date"), "{}", stderr(&again));
+}
+
+#[test]
+fn a_failing_file_with_its_own_transaction_leaves_no_table_and_no_ledger_row() {
+    let db = TestDb::create("own_txn_fail");
+    let sb = workspace(&[(
+        "20240101000000_wrapped.sql",
+        "begin;\ncreate table wrapped (id int);\ninsert into missing_table values (1);\ncommit;\n",
+    )]);
+    let out = migrate(&sb, &db, &["migrate"]);
+    let err = stderr(&out);
+    assert_eq!(code(&out), 7, "{err}");
+    assert!(
+        err.contains("error: 20240101000000_wrapped.sql failed at statement 3 (line 3): relation \"missing_table\" does not exist"),
+        "{err}"
+    );
+    assert!(err.contains("3 | insert into missing_table values (1)"), "{err}");
+    assert!(
+        err.contains(
+            "hint: nothing of 20240101000000_wrapped.sql was applied: it failed before any of its own COMMITs"
+        ),
+        "{err}"
+    );
+    assert_eq!(db.psql("SELECT to_regclass('wrapped') IS NULL"), "t");
+    assert_eq!(db.psql("SELECT count(*) FROM supabase_migrations.schema_migrations"), "0");
+    assert_eq!(db.psql("SELECT count(*) FROM supabase_migrations.dfworx_migrations"), "0");
+
+    // Fixed, it applies; the failed run left no transaction open behind it.
+    write(&sb, "20240101000000_wrapped.sql", WRAPPED);
+    let out = migrate(&sb, &db, &["migrate"]);
+    assert_eq!(code(&out), 0, "{}", stderr(&out));
+    assert_eq!(ledger_versions(&db), "20240101000000");
+}
+
+#[test]
+fn a_file_whose_second_block_fails_keeps_its_first_block_and_says_what_stayed() {
+    let db = TestDb::create("own_txn_two");
+    let two = "begin;\ncreate table first_block (id int);\ncommit;\n\nbegin;\ncreate table second_block (id int);\ninsert into second_block values (1 / 0);\ncommit;\n";
+    let sb = workspace(&[("20240101000000_two.sql", two)]);
+    let dry = migrate(&sb, &db, &["migrate", "--dry-run"]);
+    assert_eq!(stdout(&dry), "20240101000000_two.sql  as written: 2 transaction blocks\n");
+
+    let out = migrate(&sb, &db, &["migrate"]);
+    let err = stderr(&out);
+    assert_eq!(code(&out), 7, "{err}");
+    assert!(err.contains("error: 20240101000000_two.sql failed at statement 6 (line 7): division by zero"), "{err}");
+    assert!(
+        err.contains("the statements up to line 3 (its COMMIT) were committed by 20240101000000_two.sql itself and stay applied, but the file is not recorded as applied"),
+        "{err}"
+    );
+    assert!(
+        err.contains("hint: the next run applies the whole file again: make its statements up to line 3 re-runnable"),
+        "{err}"
+    );
+    assert_eq!(db.psql("SELECT to_regclass('first_block') IS NOT NULL AND to_regclass('second_block') IS NULL"), "t");
+    assert_eq!(db.psql("SELECT count(*) FROM supabase_migrations.schema_migrations"), "0");
+    assert_eq!(db.psql("SELECT count(*) FROM supabase_migrations.dfworx_migrations"), "0");
+
+    // Made re-runnable and fixed, the whole file runs again and is recorded.
+    write(
+        &sb,
+        "20240101000000_two.sql",
+        &two.replace("create table first_block", "create table if not exists first_block").replace("1 / 0", "1"),
+    );
+    let out = migrate(&sb, &db, &["migrate"]);
+    assert_eq!(code(&out), 0, "{}", stderr(&out));
+    assert!(stderr(&out).contains("as written, 2 transaction blocks)"), "{}", stderr(&out));
+    assert_eq!(db.psql("SELECT id FROM second_block"), "1");
+    assert_eq!(dfworx_row(&db, "20240101000000"), "applied|7|7|7");
+}
+
+#[test]
+fn rehearse_runs_a_single_block_file_without_its_begin_and_commit_and_skips_one_with_several() {
+    let db = TestDb::create("own_txn_rehearse");
+    let sb = workspace(&[
+        ("20240101000000_wrapped.sql", WRAPPED),
+        ("20240102000000_two.sql", "begin;\ncreate table one (id int);\ncommit;\ncreate table two (id int);\n"),
+    ]);
+    let out = migrate(&sb, &db, &["migrate", "--rehearse"]);
+    let err = stderr(&out);
+    assert_eq!(code(&out), 0, "{err}");
+    assert!(err.contains("Rehearsed 20240101000000_wrapped.sql"), "{err}");
+    assert!(
+        err.contains("20240102000000_two.sql not rehearsed: its own COMMITs would end the rehearsal's transaction (as written: 2 transaction blocks)"),
+        "{err}"
+    );
+    assert!(err.contains("rehearsal: 1 migration would apply; rolled back"), "{err}");
+    assert_eq!(db.psql("SELECT to_regclass('wrapped') IS NULL AND to_regclass('one') IS NULL"), "t");
+
+    // A failure is reported at its own statement and line, though the BEGIN was not sent.
+    write(&sb, "20240101000000_wrapped.sql", &WRAPPED.replace("values (1)", "values (1 / 0)"));
+    let out = migrate(&sb, &db, &["migrate", "--rehearse"]);
+    assert_eq!(code(&out), 7, "{}", stderr(&out));
+    assert!(
+        stderr(&out).contains("20240101000000_wrapped.sql would fail at statement 3 (line 4): division by zero"),
+        "{}",
+        stderr(&out)
+    );
+    assert_eq!(db.psql("SELECT to_regclass('wrapped') IS NULL"), "t");
+}
+
+#[test]
+fn a_file_with_its_own_transaction_and_a_statement_that_cannot_run_in_one_is_refused_naming_both_lines() {
+    let db = TestDb::create("own_txn_cic");
+    let sb = workspace(&[(
+        "20240101000000_mixed.sql",
+        "begin;\ncreate table mixed (id int);\ncommit;\n\ncreate index concurrently mixed_id on mixed (id);\n",
+    )]);
+    let out = migrate(&sb, &db, &["migrate"]);
+    let err = stderr(&out);
+    assert_eq!(code(&out), 1, "{err}");
+    assert!(
+        err.contains("error: 20240101000000_mixed.sql manages its own transaction (BEGIN at line 1) and holds CREATE INDEX CONCURRENTLY at line 5, which cannot run inside a transaction"),
+        "{err}"
+    );
+    assert!(err.contains("hint: split it into two files"), "{err}");
+    assert_eq!(db.psql("SELECT to_regclass('mixed') IS NULL"), "t", "nothing ran");
+
+    write(&sb, "20240101000000_mixed.sql", "-- dfworx:no-transaction\nbegin;\ncreate table mixed (id int);\ncommit;\n");
+    let out = migrate(&sb, &db, &["migrate"]);
+    assert_eq!(code(&out), 1, "{}", stderr(&out));
+    assert!(
+        stderr(&out).contains(
+            "manages its own transaction (BEGIN at line 2) and is marked `-- dfworx:no-transaction` at line 1"
+        ),
+        "{}",
+        stderr(&out)
+    );
+}
+
+// --- Extensions the server lacks ---------------------------------------------------------------------
+
+/// The server's major version, as its packages are named (`15`).
+fn server_major(db: &TestDb) -> String {
+    let num: u32 = db.psql("SHOW server_version_num").parse().unwrap();
+    (num / 10_000).to_string()
+}
+
+#[test]
+fn a_migration_needing_an_extension_the_server_lacks_fails_naming_the_package_to_install() {
+    let db = TestDb::create("extension");
+    assert_eq!(
+        db.psql("SELECT count(*) FROM pg_available_extensions WHERE name IN ('vector', 'pg_net')"),
+        "0",
+        "this story needs a server without pgvector and pg_net"
+    );
+    let sb = workspace(&[(
+        "20240101000000_items.sql",
+        "create extension if not exists vector;\ncreate table items (id int, embedding vector(3));\n",
+    )]);
+    let out = migrate(&sb, &db, &["migrate"]);
+    let err = stderr(&out);
+    assert_eq!(code(&out), 7, "{err}");
+    assert!(err.contains("error: 20240101000000_items.sql failed at statement 1 (line 1): "), "{err}");
+    let major = server_major(&db);
+    assert!(
+        err.contains(&format!(
+            "hint: the server lacks extension \"vector\": install the package postgresql-{major}-pgvector on it"
+        )),
+        "{err}"
+    );
+    assert!(err.contains("nothing of 20240101000000_items.sql was applied"), "{err}");
+    assert_eq!(db.psql("SELECT to_regclass('items') IS NULL"), "t");
+    assert_eq!(db.psql("SELECT count(*) FROM supabase_migrations.schema_migrations"), "0");
+
+    // Inside a DO block the error is the same, and so is the hint; Supabase's own extensions get a guard.
+    write(&sb, "20240101000000_items.sql", "do $$ begin\n  create extension pg_net;\nend $$;\n");
+    let out = migrate(&sb, &db, &["migrate"]);
+    let err = stderr(&out);
+    assert_eq!(code(&out), 7, "{err}");
+    assert!(err.contains("hint: extension \"pg_net\" exists only on Supabase's images: guard it (`do $$ begin if exists (select from pg_available_extensions where name = 'pg_net') then create extension pg_net; end if; end $$`)"), "{err}");
+    assert_eq!(db.psql("SELECT count(*) FROM supabase_migrations.schema_migrations"), "0");
+
+    // The guard the hint suggests lets the migration through where the extension is missing.
+    write(
+        &sb,
+        "20240101000000_items.sql",
+        "do $$ begin if exists (select from pg_available_extensions where name = 'pg_net') then create extension pg_net; end if; end $$;\n",
+    );
+    let out = migrate(&sb, &db, &["migrate"]);
+    assert_eq!(code(&out), 0, "{}", stderr(&out));
+    assert_eq!(ledger_versions(&db), "20240101000000");
 }

@@ -1,6 +1,7 @@
-//! Which statements cannot run inside a transaction block, and which try to manage transactions
-//! themselves. PostgreSQL refuses the first kind inside `BEGIN … COMMIT` (and inside a multi-statement
-//! query string), so a file holding one runs statement by statement instead.
+//! Which statements cannot run inside a transaction block, and which manage transactions themselves.
+//! PostgreSQL refuses the first kind inside `BEGIN … COMMIT` (and inside a multi-statement query
+//! string), so a file holding one runs statement by statement instead; a file holding the second kind
+//! runs as written (see `blocks`).
 
 use super::split::leading_words;
 
@@ -12,8 +13,40 @@ pub enum Kind {
     Ordinary,
     /// Must run outside a transaction block; the text names the statement kind.
     NoTransaction(&'static str),
-    /// `BEGIN`, `COMMIT`, `ROLLBACK`, …: dfworx owns the transaction of each file.
+    /// `BEGIN`, `COMMIT`, `ROLLBACK`, …: the file manages its own transaction (see [`control`]).
     TransactionControl,
+}
+
+/// A statement that opens or ends a transaction block.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Control {
+    /// `BEGIN`, `START TRANSACTION`.
+    Begin,
+    /// `COMMIT`, `END`; `chain`: `AND CHAIN` opens the next block at once.
+    Commit { chain: bool },
+    /// `ROLLBACK`, `ABORT`.
+    Rollback { chain: bool },
+}
+
+/// Whether a statement opens or ends a transaction block. `ROLLBACK TO SAVEPOINT` does neither, and
+/// `COMMIT PREPARED` / `ROLLBACK PREPARED` act on another transaction (they cannot run inside one).
+pub fn control(text: &str) -> Option<Control> {
+    control_of(&leading_words(text, 8))
+}
+
+fn control_of(w: &[String]) -> Option<Control> {
+    let word = |i: usize| w.get(i).map_or("", String::as_str);
+    // `AND CHAIN`, not `AND NO CHAIN`.
+    let chain = w.windows(2).any(|p| p[0] == "and" && p[1] == "chain");
+    // An optional WORK or TRANSACTION after the verb.
+    let after = if matches!(word(1), "work" | "transaction") { word(2) } else { word(1) };
+    match word(0) {
+        "begin" => Some(Control::Begin),
+        "start" if word(1) == "transaction" => Some(Control::Begin),
+        "commit" | "end" if after != "prepared" => Some(Control::Commit { chain }),
+        "rollback" | "abort" if !matches!(after, "prepared" | "to") => Some(Control::Rollback { chain }),
+        _ => None,
+    }
 }
 
 /// `server_version_num` in libpq's form (150004 for 15.4); `ALTER TYPE … ADD VALUE` needed its own
@@ -74,28 +107,27 @@ pub fn classify(text: &str, server_version_num: u32) -> Kind {
             _ => Kind::Ordinary,
         },
         "commit" | "rollback" if word(1) == "prepared" => Kind::NoTransaction("COMMIT/ROLLBACK PREPARED"),
-        "begin" | "commit" | "end" | "rollback" | "abort" => Kind::TransactionControl,
-        "start" if word(1) == "transaction" => Kind::TransactionControl,
+        _ if control_of(&w).is_some() => Kind::TransactionControl,
         _ => Kind::Ordinary,
     }
 }
 
-/// Whether the file opens with `-- dfworx:no-transaction` among its leading comment lines.
-pub fn has_no_transaction_header(text: &str) -> bool {
-    for line in text.trim_start_matches('\u{feff}').lines() {
+/// The line of `-- dfworx:no-transaction` if the file has it among its leading comment lines.
+pub fn no_transaction_header_line(text: &str) -> Option<usize> {
+    for (n, line) in text.trim_start_matches('\u{feff}').lines().enumerate() {
         let line = line.trim();
         if line.is_empty() {
             continue;
         }
         if !line.starts_with("--") {
-            return false;
+            return None;
         }
         let body = line.trim_start_matches('-').trim();
         if body.eq_ignore_ascii_case("dfworx:no-transaction") {
-            return true;
+            return Some(n + 1);
         }
     }
-    false
+    None
 }
 
 #[cfg(test)]
@@ -154,9 +186,27 @@ mod tests {
     }
 
     #[test]
+    fn control_tells_blocks_opened_committed_and_rolled_back() {
+        assert_eq!(control("-- go\nBEGIN ISOLATION LEVEL SERIALIZABLE"), Some(Control::Begin));
+        assert_eq!(control("start transaction read only"), Some(Control::Begin));
+        assert_eq!(control("END"), Some(Control::Commit { chain: false }));
+        assert_eq!(control("commit work and chain"), Some(Control::Commit { chain: true }));
+        assert_eq!(control("commit and no chain"), Some(Control::Commit { chain: false }));
+        assert_eq!(control("abort"), Some(Control::Rollback { chain: false }));
+        // A savepoint rollback stays inside the block; a prepared transaction is another one.
+        for sql in ["rollback to savepoint s", "ROLLBACK WORK TO s", "commit prepared 'x'", "start here", "savepoint s"]
+        {
+            assert_eq!(control(sql), None, "{sql}");
+        }
+        assert_eq!(classify("rollback to savepoint s", PG15), Kind::Ordinary);
+        assert_eq!(no_transaction_header_line("-- adds an index\n-- dfworx:no-transaction\n"), Some(2));
+    }
+
+    #[test]
     fn the_header_must_come_before_any_statement() {
-        assert!(has_no_transaction_header("-- dfworx:no-transaction\ncreate index concurrently i on t (a);"));
-        assert!(has_no_transaction_header("\u{feff}-- adds an index\n\n--  DFWORX:no-transaction\nselect 1;"));
-        assert!(!has_no_transaction_header("select 1;\n-- dfworx:no-transaction\n"));
+        let has = |text: &str| no_transaction_header_line(text).is_some();
+        assert!(has("-- dfworx:no-transaction\ncreate index concurrently i on t (a);"));
+        assert!(has("\u{feff}-- adds an index\n\n--  DFWORX:no-transaction\nselect 1;"));
+        assert!(!has("select 1;\n-- dfworx:no-transaction\n"));
     }
 }

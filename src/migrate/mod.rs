@@ -2,20 +2,23 @@
 //! lock, drift detection and one transaction per file.
 //!
 //! - [`source`]: the files and their naming rules; [`split`]: the Supabase CLI's statement split;
-//!   [`classify`]: statements that cannot run in a transaction; [`effect`]: whether one of those already
-//!   took effect.
+//!   [`classify`]: statements that cannot run in a transaction, and those that manage one; [`blocks`]:
+//!   files with a `BEGIN`/`COMMIT` of their own; [`effect`]: whether a statement run outside a
+//!   transaction already took effect; [`extensions`]: what to install for a missing extension.
 //! - [`url`]: which database (and never printing its password); [`connect`]: the session.
 //! - [`ledger`]: the two ledger tables; [`lock`]: the advisory lock; [`status`] and [`diff`]: files
 //!   against the ledger; [`runner`]: applying.
 
 // PostgreSQL, PgBouncer: product names in prose, which clippy's `doc_markdown` takes for code.
 
+pub mod blocks;
 pub mod classify;
 pub mod connect;
 pub mod copy;
 pub mod diff;
 pub mod duration;
 pub mod effect;
+pub mod extensions;
 pub mod ledger;
 pub mod lock;
 pub mod runner;

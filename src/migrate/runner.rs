@@ -6,9 +6,11 @@
 //!
 //! A file normally goes to the server as ONE simple-query message: `BEGIN; <file>; <ledger rows>; COMMIT;`.
 //! One round trip and one WAL flush per file, and the ledger rows commit with the file or not at all.
+//! A file with a `BEGIN`/`COMMIT` of its own goes as written, the ledger rows inside its last block
+//! (see `blocks`); one with a statement that cannot run in a transaction, statement by statement.
 //! Counting the `CommandComplete` messages that came back before an error tells which statement failed
 //! (PostgreSQL parses the whole message first, so a syntax error anywhere fails before anything ran, and
-//! its position then points into the message).
+//! its position then points into the message) and which of a file's own COMMITs completed.
 
 use std::fmt::Write as _;
 use std::pin::Pin;
@@ -18,6 +20,7 @@ use futures_core::Stream;
 use sqlx::postgres::{PgDatabaseError, PgErrorPosition};
 use sqlx::{AssertSqlSafe, Either, Executor as _, PgConnection};
 
+use super::blocks::{self, Blocks};
 use super::classify::{self, Kind};
 use super::connect::Session;
 use super::effect::{self, Found};
@@ -25,7 +28,7 @@ use super::ledger::{self, Ledger};
 use super::source::Migration;
 use super::split::{is_executable, line_of};
 use super::status::{self, State, plural};
-use super::{lock, url};
+use super::{extensions, lock, url};
 use crate::error::{UserError, exit};
 use crate::printer::Printer;
 
@@ -39,24 +42,33 @@ pub struct UpOptions {
 /// How one pending file will run.
 struct FilePlan<'a> {
     m: &'a Migration,
-    /// Why it runs statement by statement, if it does.
-    no_transaction: Option<String>,
+    how: How,
     /// Statements already done by an earlier, interrupted run.
     resume: usize,
 }
 
+enum How {
+    /// In a transaction of dfworx's, with its ledger rows.
+    Transaction,
+    /// As written: the file has a `BEGIN`/`COMMIT` of its own.
+    AsWritten(Blocks),
+    /// Statement by statement, and why.
+    Statementwise(String),
+}
+
 impl FilePlan<'_> {
     fn describe(&self) -> String {
-        match &self.no_transaction {
-            None => "in one transaction".to_string(),
-            Some(why) if self.resume > 0 => {
+        match &self.how {
+            How::Transaction => "in one transaction".to_string(),
+            How::AsWritten(blocks) => blocks.describe(self.m),
+            How::Statementwise(why) if self.resume > 0 => {
                 format!(
                     "statement by statement ({why}), resuming at statement {} of {}",
                     self.resume + 1,
                     self.m.statements().len()
                 )
             }
-            Some(why) => format!("statement by statement ({why})"),
+            How::Statementwise(why) => format!("statement by statement ({why})"),
         }
     }
 }
@@ -115,15 +127,24 @@ pub async fn up(
         return Ok(exit::OK);
     }
     if opts.rehearse {
-        return rehearse(&mut session.conn, &plans, &after, printer).await;
+        return rehearse(&mut session.conn, &plans, &after, server, printer).await;
     }
     for p in &plans {
         let t = Instant::now();
-        match &p.no_transaction {
-            None => apply_in_transaction(&mut session.conn, p.m).await?,
-            Some(_) => apply_statementwise(&mut session.conn, p, server, printer).await?,
-        }
-        let how = if p.no_transaction.is_some() { ", no transaction" } else { "" };
+        let how = match &p.how {
+            How::Transaction => {
+                apply_in_transaction(&mut session.conn, p.m, server).await?;
+                String::new()
+            }
+            How::AsWritten(blocks) => {
+                apply_as_written(&mut session.conn, p.m, blocks, server).await?;
+                format!(", {}", blocks.short())
+            }
+            How::Statementwise(_) => {
+                apply_statementwise(&mut session.conn, p, server, printer).await?;
+                ", no transaction".to_string()
+            }
+        };
         printer.status("Applied", &format!("{} ({} ms{how})", p.m.file_name, t.elapsed().as_millis()));
     }
     printer.status(
@@ -146,28 +167,20 @@ fn plan<'a>(
     let mut plans = Vec::new();
     for entry in status.pending() {
         let Some(m) = entry.index.map(|i| &migrations[i]) else { continue };
-        let mut no_transaction =
-            classify::has_no_transaction_header(&m.text).then(|| "marked -- dfworx:no-transaction".to_string());
+        let header = classify::no_transaction_header_line(&m.text);
+        let mut no_transaction = header.map(|_| "marked -- dfworx:no-transaction".to_string());
+        // The first statement that cannot run in a transaction, and its line.
+        let mut outside = None;
         for s in m.statements() {
-            match classify::classify(&s.text, server) {
-                Kind::TransactionControl => {
-                    let line = statement_line(m, s);
-                    let words = super::split::leading_words(&s.text, 2).join(" ").to_uppercase();
-                    return Err(UserError::new(format!(
-                        "{} line {line}: {words} — dfworx runs every migration in a transaction of its own",
-                        m.file_name
-                    ))
-                    .hint(format!(
-                        "remove the transaction statements from the file; for statements that cannot run in a transaction, dfworx switches to statement-by-statement execution by itself (or put `{}` at the top)",
-                        classify::NO_TRANSACTION_HEADER
-                    ))
-                    .into());
-                }
-                Kind::NoTransaction(what) if no_transaction.is_none() => {
-                    no_transaction = Some(format!("{what} at line {}", statement_line(m, s)));
-                }
-                _ => {}
+            if let Kind::NoTransaction(what) = classify::classify(&s.text, server) {
+                let line = m.statement_line(s);
+                no_transaction.get_or_insert_with(|| format!("{what} at line {line}"));
+                outside.get_or_insert((what, line));
             }
+        }
+        if let Some(blocks) = as_written(m, entry.state, header, outside)? {
+            plans.push(FilePlan { m, how: How::AsWritten(blocks), resume: 0 });
+            continue;
         }
         let mut resume = 0;
         if entry.state == State::Partial
@@ -191,25 +204,116 @@ fn plan<'a>(
             resume = done;
             no_transaction.get_or_insert_with(|| "resuming an interrupted run".to_string());
         }
-        plans.push(FilePlan { m, no_transaction, resume });
+        let how = no_transaction.map_or(How::Transaction, How::Statementwise);
+        plans.push(FilePlan { m, how, resume });
     }
     Ok(plans)
 }
 
-/// Line of a statement's first word (past the comments in front of it).
-fn statement_line(m: &Migration, s: &super::split::Statement) -> usize {
-    line_of(&m.text, s.offset + (s.text.len() - super::split::skip_blank(&s.text).len()))
+/// The blocks of a file with a `BEGIN`/`COMMIT` of its own, which runs as written: refused when it also
+/// has statements that must run outside a transaction (`outside`: the first, and its line) or the
+/// header that asks for that.
+fn as_written(
+    m: &Migration,
+    state: State,
+    header: Option<usize>,
+    outside: Option<(&str, usize)>,
+) -> anyhow::Result<Option<Blocks>> {
+    let Some(blocks) = Blocks::of(m) else { return Ok(None) };
+    let control = &m.statements()[blocks.first_control];
+    let conflict = match (outside, header) {
+        (Some((what, line)), _) => Some((
+            format!("holds {what} at line {line}, which cannot run inside a transaction"),
+            format!("split it into two files: one with the transaction block, one with {what} (dfworx runs that one statement by statement)"),
+        )),
+        (None, Some(line)) => Some((
+            format!("is marked `{}` at line {line}", classify::NO_TRANSACTION_HEADER),
+            "remove the header to run the file as written; or split it into two files, one with the transaction block and one with the statements that must run outside a transaction".to_string(),
+        )),
+        (None, None) => None,
+    };
+    if let Some((conflict, hint)) = conflict {
+        return Err(UserError::new(format!(
+            "{} manages its own transaction ({} at line {}) and {conflict}",
+            m.file_name,
+            blocks::keyword(&control.text),
+            m.statement_line(control)
+        ))
+        .hint(hint)
+        .into());
+    }
+    blocks.check(m)?;
+    if state == State::Partial {
+        return Err(UserError {
+            message: format!(
+                "{} was partly applied statement by statement, and now manages its own transaction",
+                m.file_name
+            ),
+            hint: Some(
+                "restore the file as it was, let `dfworx migrate` finish it, then put the change in a new migration"
+                    .into(),
+            ),
+            code: exit::MIGRATE_DRIFT,
+        }
+        .into());
+    }
+    Ok(Some(blocks))
 }
 
-/// Where the file's text sits in what was sent, to map PostgreSQL's error position back to the file.
+/// What a message holds, to map PostgreSQL's error position and the count of completed commands back
+/// to the file.
 struct Sent<'a> {
     /// Characters dfworx put in front of the file's text in the message.
     prefix_chars: usize,
-    /// The file text that was sent, and the byte offset in the file where it starts.
+    /// The file text whose characters the message holds, and the byte offset in the file where it
+    /// starts (a rehearsal blanks some of them out, keeping their count).
     text: &'a str,
     start: usize,
-    /// `CommandComplete` messages that precede the file's first statement (the BEGIN).
-    leading_commands: usize,
+    /// Text dfworx put inside the file's text (ledger rows before its last COMMIT): byte offset in
+    /// `text`, length in characters.
+    inserted: Option<(usize, usize)>,
+    /// What each `CommandComplete` answers, in order: a statement of the file (its index), or a
+    /// command of dfworx's own (`None`).
+    commands: Vec<Option<usize>>,
+}
+
+impl<'a> Sent<'a> {
+    /// The whole file (without a BOM), `prefix_chars` after the message's start.
+    fn file(m: &'a Migration, prefix_chars: usize) -> Self {
+        let text = m.executable_text();
+        Sent { prefix_chars, text, start: m.text.len() - text.len(), inserted: None, commands: Vec::new() }
+    }
+
+    /// One statement alone, after `prefix_chars` of dfworx's.
+    fn statement(text: &'a str, start: usize, prefix_chars: usize, commands: Vec<Option<usize>>) -> Self {
+        Sent { prefix_chars, text, start, inserted: None, commands }
+    }
+
+    /// The byte offset in the file of PostgreSQL's 1-based character position in the message.
+    fn file_offset(&self, position: usize) -> Option<usize> {
+        let mut c = position.checked_sub(1 + self.prefix_chars)?;
+        if let Some((at, n)) = self.inserted {
+            let before = self.text[..at].chars().count();
+            if c >= before {
+                c = c.checked_sub(n).filter(|&c| c >= before)?;
+            }
+        }
+        self.text.char_indices().nth(c).map(|(b, _)| self.start + b)
+    }
+}
+
+/// The statements of `m` that reach the server as commands (a comment-only piece does not), in order.
+fn executed(m: &Migration) -> impl Iterator<Item = Option<usize>> + '_ {
+    (0..m.statements().len()).filter(|&i| is_executable(&m.statements()[i].text)).map(Some)
+}
+
+/// The two ledger rows of a file applied whole, each followed by `;` and a line end.
+fn ledger_rows(m: &Migration) -> String {
+    format!(
+        "{};\n{};\n",
+        ledger::insert_ledger_row(m),
+        ledger::upsert_dfworx_row(m, m.statements().len(), &ledger::Duration::SinceMessage)
+    )
 }
 
 struct BatchError {
@@ -235,22 +339,37 @@ async fn rollback(conn: &mut PgConnection) {
     let _ = sqlx::raw_sql("ROLLBACK").execute(&mut *conn).await;
 }
 
-async fn apply_in_transaction(conn: &mut PgConnection, m: &Migration) -> anyhow::Result<()> {
-    let sql = format!(
-        "BEGIN;\n{}\n;\n{};\n{};\nCOMMIT;",
-        m.executable_text(),
-        ledger::insert_ledger_row(m),
-        ledger::upsert_dfworx_row(m, m.statements().len(), &ledger::Duration::SinceMessage)
-    );
+async fn apply_in_transaction(conn: &mut PgConnection, m: &Migration, server: u32) -> anyhow::Result<()> {
+    let sql = format!("BEGIN;\n{}\n;\n{}COMMIT;", m.executable_text(), ledger_rows(m));
     if let Err(e) = run_batch(conn, sql).await {
         rollback(conn).await;
-        let sent = Sent {
-            prefix_chars: "BEGIN;\n".len(),
-            text: m.executable_text(),
-            start: m.text.len() - m.executable_text().len(),
-            leading_commands: 1,
-        };
-        return Err(failure(m, &sent, &e, Mode::Transaction));
+        let mut sent = Sent::file(m, "BEGIN;\n".len());
+        sent.commands = std::iter::once(None).chain(executed(m)).collect();
+        return Err(failure(m, &sent, &e, Mode::Transaction, server));
+    }
+    Ok(())
+}
+
+/// A file with its own `BEGIN`/`COMMIT`: its text as written, one message, the ledger rows inside
+/// its last block (see `blocks`).
+async fn apply_as_written(conn: &mut PgConnection, m: &Migration, blocks: &Blocks, server: u32) -> anyhow::Result<()> {
+    let rows = ledger_rows(m);
+    let mut sent = Sent::file(m, 0);
+    let text = sent.text;
+    let sql = if let Some(commit) = blocks.ledger_before() {
+        // Right after the `;` (and the blank) that ends the statement before the COMMIT.
+        let at = m.statements()[commit].offset.saturating_sub(sent.start);
+        sent.inserted = Some((at, rows.chars().count()));
+        sent.commands =
+            executed(m).flat_map(|c| if c == Some(commit) { vec![None, None, c] } else { vec![c] }).collect();
+        format!("{}{rows}{}", &text[..at], &text[at..])
+    } else {
+        sent.commands = executed(m).chain([None, None]).collect();
+        format!("{text}\n;\n{rows}")
+    };
+    if let Err(e) = run_batch(conn, sql).await {
+        rollback(conn).await;
+        return Err(failure(m, &sent, &e, Mode::AsWritten(blocks), server));
     }
     Ok(())
 }
@@ -294,19 +413,15 @@ async fn apply_statementwise(
             }
             // Alone in its message: PostgreSQL refuses these inside a multi-statement string too.
             if let Err(e) = run_batch(conn, text.to_string()).await {
-                return Err(failure(m, &Sent { prefix_chars: 0, text, start, leading_commands: 0 }, &e, mode));
+                return Err(failure(m, &Sent::statement(text, start, 0, vec![Some(i)]), &e, mode, server));
             }
             record_statement(conn, m, i, progress).await?;
         } else if let Err(e) = run_batch(conn, format!("BEGIN;\n{text}\n;\n{progress};\nCOMMIT;")).await {
             rollback(conn).await;
-            return Err(failure(
-                m,
-                &Sent { prefix_chars: "BEGIN;\n".len(), text, start, leading_commands: 1 },
-                &e,
-                mode,
-            ));
+            let sent = Sent::statement(text, start, "BEGIN;\n".len(), vec![None, Some(i)]);
+            return Err(failure(m, &sent, &e, mode, server));
         }
-        printer.detail("Ran", &format!("{} statement {}/{total} (line {})", m.file_name, i + 1, statement_line(m, s)));
+        printer.detail("Ran", &format!("{} statement {}/{total} (line {})", m.file_name, i + 1, m.statement_line(s)));
     }
     let finish = format!(
         "BEGIN;\n{};\n{};\nCOMMIT;",
@@ -358,6 +473,7 @@ async fn rehearse(
     conn: &mut PgConnection,
     plans: &[FilePlan<'_>],
     ledger: &Ledger,
+    server: u32,
     printer: &Printer,
 ) -> anyhow::Result<u8> {
     run_batch(conn, "BEGIN".to_string())
@@ -371,30 +487,34 @@ async fn rehearse(
     }
     let mut rehearsed = 0;
     for p in plans {
-        if p.no_transaction.is_some() {
-            printer.warn(&format!(
-                "{} not rehearsed: it runs statement by statement ({})",
-                p.m.file_name,
-                p.describe()
-            ));
-            continue;
-        }
         let m = p.m;
-        let sql = format!(
-            "{}\n;\n{};\n{};",
-            m.executable_text(),
-            ledger::insert_ledger_row(m),
-            ledger::upsert_dfworx_row(m, m.statements().len(), &ledger::Duration::SinceMessage)
-        );
-        if let Err(e) = run_batch(conn, sql).await {
+        let mut sent = Sent::file(m, 0);
+        // A file's own single block runs with its BEGIN and COMMIT blanked out, inside the rehearsal's.
+        let text = match &p.how {
+            How::Transaction => {
+                sent.commands = executed(m).collect();
+                m.executable_text().to_string()
+            }
+            How::AsWritten(blocks) if blocks.single().is_some() => {
+                sent.commands = executed(m)
+                    .filter(|c| c.is_some_and(|i| classify::control(&m.statements()[i].text).is_none()))
+                    .collect();
+                blocks::without_control(m)
+            }
+            How::AsWritten(_) | How::Statementwise(_) => {
+                let why = if matches!(p.how, How::AsWritten(_)) {
+                    "its own COMMITs would end the rehearsal's transaction"
+                } else {
+                    "it runs statement by statement"
+                };
+                printer.warn(&format!("{} not rehearsed: {why} ({})", m.file_name, p.describe()));
+                continue;
+            }
+        };
+        sent.commands.extend([None, None]);
+        if let Err(e) = run_batch(conn, format!("{text}\n;\n{}", ledger_rows(m))).await {
             rollback(conn).await;
-            let sent = Sent {
-                prefix_chars: 0,
-                text: m.executable_text(),
-                start: m.text.len() - m.executable_text().len(),
-                leading_commands: 0,
-            };
-            return Err(failure(m, &sent, &e, Mode::Rehearsal));
+            return Err(failure(m, &sent, &e, Mode::Rehearsal, server));
         }
         rehearsed += 1;
         printer.status("Rehearsed", &m.file_name);
@@ -411,8 +531,10 @@ async fn rehearse(
 }
 
 #[derive(Clone, Copy)]
-enum Mode {
+enum Mode<'a> {
     Transaction,
+    /// As written, with the file's own transaction blocks.
+    AsWritten(&'a Blocks),
     /// Statement by statement; `done` statements of the file are applied and recorded.
     Statementwise {
         done: usize,
@@ -443,31 +565,41 @@ fn lost_connection(e: &sqlx::Error, what: &str) -> anyhow::Error {
 }
 
 /// The report for a statement that failed: file, statement and line, SQLSTATE, message, detail, hint.
-fn failure(m: &Migration, sent: &Sent<'_>, e: &BatchError, mode: Mode) -> anyhow::Error {
+fn failure(m: &Migration, sent: &Sent<'_>, e: &BatchError, mode: Mode<'_>, server: u32) -> anyhow::Error {
+    // The file's own COMMIT that completed last: what it committed stays.
+    let committed = match mode {
+        Mode::AsWritten(blocks) => {
+            let done = &sent.commands[..e.completed.min(sent.commands.len())];
+            done.iter().rev().flatten().find(|&&i| blocks.commits(i)).map(|&i| m.statement_line(&m.statements()[i]))
+        }
+        _ => None,
+    };
+    let stays = |line: usize| {
+        format!(
+            "the statements up to line {line} (its COMMIT) were committed by {} itself and stay applied, but the file is not recorded as applied",
+            m.file_name
+        )
+    };
     let Some(db) = e.error.as_database_error().and_then(|d| d.try_downcast_ref::<PgDatabaseError>()) else {
-        return lost_connection(&e.error, &format!("while applying {}", m.file_name));
+        let what = match committed {
+            Some(line) => format!("while applying {} ({})", m.file_name, stays(line)),
+            None => format!("while applying {}", m.file_name),
+        };
+        return lost_connection(&e.error, &what);
     };
     // Where in the file: PostgreSQL's position when it gave one, else the statement reached.
     let position = match db.position() {
-        Some(PgErrorPosition::Original(p)) => {
-            let chars = p.checked_sub(1 + sent.prefix_chars);
-            chars.and_then(|c| sent.text.char_indices().nth(c)).map(|(b, _)| sent.start + b)
-        }
+        Some(PgErrorPosition::Original(p)) => sent.file_offset(p),
         _ => None,
     };
     let statement_index = match position {
         Some(at) => m.statements().iter().rposition(|s| s.offset <= at),
-        None if let Mode::Statementwise { done } = mode => Some(done),
-        None => {
-            let executable: Vec<usize> =
-                (0..m.statements().len()).filter(|&i| is_executable(&m.statements()[i].text)).collect();
-            e.completed.checked_sub(sent.leading_commands).and_then(|k| executable.get(k).copied())
-        }
+        None => sent.commands.get(e.completed).copied().flatten(),
     };
     let verb = if matches!(mode, Mode::Rehearsal) { "would fail" } else { "failed" };
     let head = match statement_index {
         Some(i) => {
-            let line = position.map_or_else(|| statement_line(m, &m.statements()[i]), |at| line_of(&m.text, at));
+            let line = position.map_or_else(|| m.statement_line(&m.statements()[i]), |at| line_of(&m.text, at));
             format!("{} {verb} at statement {} (line {line}): {}", m.file_name, i + 1, db.message())
         }
         None => format!("{} {verb}: {}", m.file_name, db.message()),
@@ -482,10 +614,27 @@ fn failure(m: &Migration, sent: &Sent<'_>, e: &BatchError, mode: Mode) -> anyhow
     if let Some(context) = db.r#where() {
         details.push(format!("where: {}", context.lines().next().unwrap_or_default()));
     }
+    if let Some(line) = committed {
+        details.push(stays(line));
+    }
     if let Some(i) = statement_index {
         details.push(String::new());
         details.extend(excerpt(m, &m.statements()[i], position));
     }
+    let hint = what_to_do(m, mode, committed, db, statement_index, server);
+    anyhow::Error::new(UserError { message: details.join("\n"), hint: Some(hint), code: exit::MIGRATE_FAILED })
+        .context(head)
+}
+
+/// The hint of [`failure`]: what was applied, and what to do next.
+fn what_to_do(
+    m: &Migration,
+    mode: Mode<'_>,
+    committed: Option<usize>,
+    db: &PgDatabaseError,
+    statement_index: Option<usize>,
+    server: u32,
+) -> String {
     let mut hint = match mode {
         Mode::Transaction => {
             format!(
@@ -493,6 +642,15 @@ fn failure(m: &Migration, sent: &Sent<'_>, e: &BatchError, mode: Mode) -> anyhow
                 m.file_name
             )
         }
+        Mode::AsWritten(_) => match committed {
+            None => format!(
+                "nothing of {} was applied: it failed before any of its own COMMITs, and its transaction rolled back; fix it and run `dfworx migrate` again",
+                m.file_name
+            ),
+            Some(line) => format!(
+                "the next run applies the whole file again: make its statements up to line {line} re-runnable (`if not exists`, `create or replace`, …) or undo them by hand, fix the failing one, then run `dfworx migrate`"
+            ),
+        },
         Mode::Statementwise { done } => format!(
             "{} runs statement by statement: {} applied and recorded, and `dfworx migrate` resumes at statement {} once it is fixed (edit only that statement and the ones after it)",
             m.file_name,
@@ -505,6 +663,9 @@ fn failure(m: &Migration, sent: &Sent<'_>, e: &BatchError, mode: Mode) -> anyhow
         "55P04" => hint.push_str(
             "; a new enum value cannot be used in the transaction that added it: move its use to a later migration",
         ),
+        "25001" if matches!(mode, Mode::AsWritten(_)) => {
+            hint.push_str("; this statement cannot run inside a transaction: move it into a file of its own");
+        }
         "25001" => {
             let _ = write!(
                 hint,
@@ -512,7 +673,11 @@ fn failure(m: &Migration, sent: &Sent<'_>, e: &BatchError, mode: Mode) -> anyhow
                 classify::NO_TRANSACTION_HEADER
             );
         }
-        _ => {}
+        code => {
+            if let Some(name) = extensions::missing(code, db.message(), db.detail()) {
+                hint = format!("{}; {hint}", extensions::hint(&name, server));
+            }
+        }
     }
     if let (Mode::Statementwise { .. }, Some(i)) = (mode, statement_index)
         && let Kind::NoTransaction(what) = classify::classify(&m.statements()[i].text, 0)
@@ -527,14 +692,13 @@ fn failure(m: &Migration, sent: &Sent<'_>, e: &BatchError, mode: Mode) -> anyhow
             _ => "",
         });
     }
-    anyhow::Error::new(UserError { message: details.join("\n"), hint: Some(hint), code: exit::MIGRATE_FAILED })
-        .context(head)
+    hint
 }
 
 /// The failing statement's lines with their numbers, a caret under the error position if known.
 fn excerpt(m: &Migration, s: &super::split::Statement, position: Option<usize>) -> Vec<String> {
     const MAX_LINES: usize = 12;
-    let first = statement_line(m, s);
+    let first = m.statement_line(s);
     let last = line_of(&m.text, s.offset + s.text.len());
     let error_line = position.map(|at| line_of(&m.text, at));
     let width = last.to_string().len();

@@ -60,6 +60,11 @@ impl Migration {
     pub fn executable_text(&self) -> &str {
         self.text.strip_prefix('\u{feff}').unwrap_or(&self.text)
     }
+
+    /// Line of a statement's first word (past the comments in front of it).
+    pub fn statement_line(&self, s: &Statement) -> usize {
+        split::line_of(&self.text, s.first_word())
+    }
 }
 
 /// Text compared for drift: a leading BOM dropped, CRLF read as LF.

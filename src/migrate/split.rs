@@ -26,6 +26,14 @@ pub struct Statement {
     pub offset: usize,
 }
 
+impl Statement {
+    /// Byte offset in the file of the statement's first word, past a BOM and the comments before it.
+    pub fn first_word(&self) -> usize {
+        let text = self.text.strip_prefix('\u{feff}').unwrap_or(&self.text);
+        self.offset + self.text.len() - skip_blank(text).len()
+    }
+}
+
 /// What the CLI's tokenizer state does with one more byte position.
 enum Step {
     Stay,
