@@ -62,7 +62,7 @@ pub enum Command {
     Doctor,
     /// Apply supabase/migrations to PostgreSQL (default), show their status, or create a new one
     #[command(
-        after_help = "Examples:\n  dfworx migrate                        apply pending migrations (URL: --database-url, DATABASE_URL, .env)\n  dfworx migrate --dry-run              list what would run\n  dfworx migrate status --json\n  dfworx migrate new add_invoices\n\nExit codes:\n  0  done (or nothing to do)\n  1  usage or input error (broken manifest, a .sql file that breaks the naming rule)\n  2  unexpected error (a bug in dfworx: please report it)\n  3  migrations are pending (status --exit-code only)\n  4  drift: an applied file was edited or deleted, or a pending one is older than the newest applied\n  5  another run held the migration lock past --lock-timeout\n  6  cannot connect (bad URL, refused, unknown host, wrong password, no such database)\n  7  a migration failed and was rolled back"
+        after_help = "Examples:\n  dfworx migrate                        apply pending migrations (URL: --database-url, MIGRATION_DATABASE_URL or DATABASE_URL, .env)\n  dfworx migrate --dry-run              list what would run\n  dfworx migrate status --json\n  dfworx migrate new add_invoices\n\nExit codes:\n  0  done (or nothing to do)\n  1  usage or input error (broken manifest, a .sql file that breaks the naming rule)\n  2  unexpected error (a bug in dfworx: please report it)\n  3  migrations are pending (status --exit-code only)\n  4  drift: an applied file was edited or deleted, or a pending one is older than the newest applied\n  5  another run held the migration lock past --lock-timeout\n  6  cannot connect (bad URL, refused, unknown host, wrong password, no such database)\n  7  a migration failed and was rolled back"
     )]
     Migrate(MigrateArgs),
     /// Print a shell completion script
@@ -220,7 +220,7 @@ pub enum MigrateCommand {
 
 #[derive(Args, Debug)]
 pub struct DatabaseArgs {
-    /// PostgreSQL URL [default: `DATABASE_URL` from the environment, else from the workspace's .env]
+    /// PostgreSQL URL [default: `MIGRATION_DATABASE_URL`, else `DATABASE_URL`, from the environment, else from the workspace's .env]
     #[arg(long, value_name = "URL")]
     pub database_url: Option<String>,
     /// Give up connecting after this long

@@ -4,7 +4,7 @@
 //! (`auth_service`), a compose service, an environment prefix and, for apps, a database schema
 //! (`app_web`). Each layer is checked so that no later tool rejects what dfworx wrote.
 
-use heck::{ToShoutySnakeCase, ToSnakeCase, ToTitleCase};
+use heck::{ToShoutySnakeCase, ToSnakeCase, ToTitleCase, ToUpperCamelCase};
 use serde::Serialize;
 
 use crate::error::UserError;
@@ -490,6 +490,10 @@ pub fn snake(name: &str) -> String {
 
 pub fn title(name: &str) -> String {
     name.to_title_case()
+}
+
+pub fn pascal(name: &str) -> String {
+    name.to_upper_camel_case()
 }
 
 pub fn env_prefix(name: &str) -> String {

@@ -200,12 +200,13 @@ impl<'a> Renderer<'a> {
                 if p.lang == Some(crate::manifest::Lang::Python) { Root::PackagePython } else { Root::PackageTs };
             (root, p)
         });
-        let all = units
-            .apps
-            .iter()
-            .map(|u| (Root::App, u))
-            .chain(units.services.iter().map(|u| (Root::Service, u)))
-            .chain(packages);
+        // A service is `service/` plus one of two overlays, chosen by `owns_auth` (see units.rs): the
+        // overlays add files and never replace one (a path made twice is refused below).
+        let services = units.services.iter().flat_map(|u| {
+            let overlay = if u.owns_auth { Root::ServiceAuth } else { Root::ServiceResource };
+            [(Root::Service, u), (overlay, u)]
+        });
+        let all = units.apps.iter().map(|u| (Root::App, u)).chain(services).chain(packages);
         for (root, unit) in all {
             for file in self.set.under(root) {
                 push(file, format!("{}/{}", unit.dir, file.output_path(root, Some(&unit.snake))), Some(unit))?;

@@ -27,6 +27,10 @@ pub enum Root {
     Workspace,
     App,
     Service,
+    /// Added to `Service` for the service that owns auth (sign-up, sign-in, the tenant API).
+    ServiceAuth,
+    /// Added to `Service` for every other service: it only verifies access tokens.
+    ServiceResource,
     PackageTs,
     PackagePython,
     SharedMigrations,
@@ -39,6 +43,8 @@ impl Root {
             Self::Workspace => "workspace/",
             Self::App => "app/",
             Self::Service => "service/",
+            Self::ServiceAuth => "service-auth/",
+            Self::ServiceResource => "service-resource/",
             Self::PackageTs => "package-ts/",
             Self::PackagePython => "package-python/",
             Self::SharedMigrations => "migrations/shared/",

@@ -12,6 +12,8 @@ pub struct Unit {
     pub name: String,
     pub snake: String,
     pub title: String,
+    /// `AdminPanel`: the name in `PascalCase`, for identifiers such as `OpenAPI` operation ids.
+    pub pascal: String,
     pub env_prefix: String,
     /// `@scope/name` for apps and TypeScript packages.
     pub npm_name: Option<String>,
@@ -21,6 +23,9 @@ pub struct Unit {
     /// Path from the workspace root.
     pub dir: String,
     pub lang: Option<Lang>,
+    /// The one service that owns sign-up and sign-in (`users` live in `auth.users`, refresh tokens in
+    /// Redis): the first service of dfworx.yaml. Every other service only verifies access tokens.
+    pub owns_auth: bool,
 }
 
 impl Unit {
@@ -37,12 +42,14 @@ impl Unit {
             npm_name: is_npm.then(|| format!("@{}/{name}", manifest.name)),
             schema: matches!(kind, UnitKind::App).then(|| format!("app_{snake}")),
             title: names::title(name),
+            pascal: names::pascal(name),
             env_prefix: names::env_prefix(name),
             name: name.to_string(),
             snake,
             port,
             dir,
             lang,
+            owns_auth: false,
         }
     }
 
@@ -71,7 +78,12 @@ impl Units {
             services: manifest
                 .services
                 .iter()
-                .map(|u| Unit::new(manifest, UnitKind::Service, &u.name, Some(u.port), None))
+                .enumerate()
+                .map(|(index, u)| Unit {
+                    // Data, not a rule in each template: which service owns auth is decided here, once.
+                    owns_auth: index == 0,
+                    ..Unit::new(manifest, UnitKind::Service, &u.name, Some(u.port), None)
+                })
                 .collect(),
             packages: manifest
                 .packages
@@ -140,6 +152,16 @@ mod tests {
 
     fn toolchain(node: &str, python: &str) -> Result<Toolchain, UserError> {
         Toolchain::of(&Options { node: node.into(), python: python.into() })
+    }
+
+    #[test]
+    fn the_first_service_owns_auth_and_only_it() {
+        let manifest = Manifest::new("acme", &["admin-panel".into()], &["billing".into(), "auth-service".into()]);
+        let units = Units::of(&manifest);
+        let owners: Vec<(&str, bool)> = units.services.iter().map(|s| (s.name.as_str(), s.owns_auth)).collect();
+        assert_eq!(owners, [("billing", true), ("auth-service", false)]);
+        assert!(!units.apps[0].owns_auth);
+        assert_eq!(units.apps[0].pascal, "AdminPanel");
     }
 
     #[test]

@@ -794,7 +794,13 @@ fn a_malformed_dot_env_is_an_error_naming_the_file_and_line_never_its_text() {
     let out = run_in(sb.dir.path(), &["migrate"], &[]);
     let err = stderr(&out);
     assert_eq!(code(&out), 1, "{err}");
-    assert!(err.contains(&format!("cannot read DATABASE_URL from {}: line 3 is malformed", env.display())), "{err}");
+    assert!(
+        err.contains(&format!(
+            "cannot read MIGRATION_DATABASE_URL or DATABASE_URL from {}: line 3 is malformed",
+            env.display()
+        )),
+        "{err}"
+    );
     assert!(err.contains("hint: fix line 3 of .env"), "{err}");
     assert!(!err.contains("panicked") && !err.contains("two words"), "{err}");
     assert_eq!(db.psql("SELECT to_regclass('supabase_migrations.schema_migrations') IS NULL"), "t");

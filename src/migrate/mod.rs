@@ -47,7 +47,7 @@ fn runtime() -> anyhow::Result<tokio::runtime::Runtime> {
 }
 
 fn target(root: &Path, connection: &Connection<'_>) -> anyhow::Result<url::Target> {
-    url::Target::resolve(connection.database_url, std::env::var("DATABASE_URL").ok(), root)
+    url::Target::resolve(connection.database_url, |key| std::env::var(key).ok(), root)
 }
 
 /// `dfworx migrate [up]`.

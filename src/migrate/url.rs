@@ -1,4 +1,5 @@
-//! Where `dfworx migrate` connects (`--database-url` > `DATABASE_URL` > `.env` at the workspace root),
+//! Where `dfworx migrate` connects (`--database-url` > `MIGRATION_DATABASE_URL` / `DATABASE_URL` in the
+//! environment > the same in `.env` at the workspace root),
 //! and keeping the password out of everything it prints.
 
 use std::path::Path;
@@ -6,6 +7,9 @@ use std::path::Path;
 use ::url::{Position, Url};
 
 use crate::error::{UserError, exit};
+
+/// The variables naming the database to migrate, the first one set winning.
+const ENV_KEYS: [&str; 2] = ["MIGRATION_DATABASE_URL", "DATABASE_URL"];
 
 /// The database URL and where it came from, plus every secret that must never be printed.
 #[derive(Clone, Debug)]
@@ -16,21 +20,26 @@ pub struct Target {
 }
 
 impl Target {
-    /// `--database-url` > `DATABASE_URL` in the environment > `DATABASE_URL` in `<root>/.env`.
-    pub fn resolve(flag: Option<&str>, env: Option<String>, root: &Path) -> anyhow::Result<Self> {
-        let (url, source) = if let Some(url) = flag.filter(|u| !u.trim().is_empty()) {
-            (url.trim().to_string(), "--database-url".to_string())
-        } else if let Some(url) = env.filter(|u| !u.trim().is_empty()) {
-            (url.trim().to_string(), "DATABASE_URL".to_string())
+    /// `--database-url` > `MIGRATION_DATABASE_URL`, then `DATABASE_URL`, in the environment > the same
+    /// two in `<root>/.env`. `env` reads the environment (a parameter so tests can give their own).
+    ///
+    /// A workspace's services connect as a role that row level security applies to, through
+    /// `DATABASE_URL`; migrations must run as the owner of the schema, which the workspace names
+    /// `MIGRATION_DATABASE_URL`. Where only `DATABASE_URL` is set (CI, older workspaces), that is the one.
+    pub fn resolve(flag: Option<&str>, env: impl Fn(&str) -> Option<String>, root: &Path) -> anyhow::Result<Self> {
+        let given = |value: Option<String>| value.map(|u| u.trim().to_string()).filter(|u| !u.is_empty());
+        let (url, source) = if let Some(url) = given(flag.map(str::to_string)) {
+            (url, "--database-url".to_string())
+        } else if let Some((key, url)) = ENV_KEYS.iter().find_map(|key| given(env(key)).map(|url| (key, url))) {
+            (url, (*key).to_string())
         } else {
-            match dotenv_value(&root.join(".env"), "DATABASE_URL")?.filter(|u| !u.trim().is_empty()) {
-                Some(url) => (url.trim().to_string(), "DATABASE_URL in .env".to_string()),
-                None => {
-                    return Err(UserError::new("no database to migrate: no --database-url, no DATABASE_URL in the environment or in .env")
-                        .hint("pass --database-url postgresql://user@host:5432/db, or set DATABASE_URL (the workspace's .env is read too)")
-                        .into());
-                }
-            }
+            let found = dotenv_first(&root.join(".env"), &ENV_KEYS)?;
+            found.map(|(key, url)| (url.trim().to_string(), format!("{key} in .env"))).ok_or_else(|| {
+                UserError::new(
+                    "no database to migrate: no --database-url, no MIGRATION_DATABASE_URL or DATABASE_URL in the environment or in .env",
+                )
+                .hint("pass --database-url postgresql://user@host:5432/db, or set DATABASE_URL (the workspace's .env is read too)")
+            })?
         };
         let redactor = Redactor::for_url(&url);
         Ok(Self { url, source, redactor })
@@ -228,11 +237,12 @@ fn redact_url_like(text: &str) -> String {
     out
 }
 
-/// The value of `key` in a `.env` file, read by dotenvy: `KEY=value`, `export KEY=value`, quotes,
-/// `#` comments, `${OTHER}` taken from the environment or an earlier line (single quotes keep a `$`
-/// as it is). The last assignment wins, as when a shell sources the file, or docker compose reads it.
-/// A line dotenvy cannot read is an error naming the line, never its text (it may hold a password).
-fn dotenv_value(path: &Path, key: &str) -> anyhow::Result<Option<String>> {
+/// The value of the first of `keys` that a `.env` file sets, read by dotenvy: `KEY=value`,
+/// `export KEY=value`, quotes, `#` comments, `${OTHER}` taken from the environment or an earlier line
+/// (single quotes keep a `$` as it is). The last assignment of a key wins, as when a shell sources the
+/// file, or docker compose reads it; an empty value counts as unset. A line dotenvy cannot read is an
+/// error naming the line, never its text (it may hold a password).
+fn dotenv_first(path: &Path, keys: &[&str]) -> anyhow::Result<Option<(String, String)>> {
     let text = match std::fs::read_to_string(path) {
         Ok(text) => text,
         Err(e) if e.kind() == std::io::ErrorKind::NotFound => return Ok(None),
@@ -240,25 +250,28 @@ fn dotenv_value(path: &Path, key: &str) -> anyhow::Result<Option<String>> {
     };
     // dotenvy's iterator leaves a byte order mark in front of the first key.
     let text = text.strip_prefix('\u{feff}').unwrap_or(&text);
-    let mut found = None;
+    let mut found: Vec<Option<String>> = vec![None; keys.len()];
     for entry in dotenvy::from_read_iter(text.as_bytes()) {
-        match entry {
-            Ok((k, v)) if k == key => found = Some(v),
-            Ok(_) => {}
-            Err(_) => {
-                let line = unreadable_line(text);
-                return Err(UserError::new(format!(
-                    "cannot read DATABASE_URL from {}: line {line} is malformed",
-                    path.display()
-                ))
-                .hint(format!(
-                    "fix line {line} of .env (KEY=value; a value with spaces needs quotes, KEY=\"a b\", and every quote a closing one), or pass --database-url"
-                ))
-                .into());
-            }
+        let Ok((k, v)) = entry else {
+            let line = unreadable_line(text);
+            return Err(UserError::new(format!(
+                "cannot read {} from {}: line {line} is malformed",
+                keys.join(" or "),
+                path.display()
+            ))
+            .hint(format!(
+                "fix line {line} of .env (KEY=value; a value with spaces needs quotes, KEY=\"a b\", and every quote a closing one), or pass --database-url"
+            ))
+            .into());
+        };
+        if let Some(index) = keys.iter().position(|key| *key == k) {
+            found[index] = Some(v);
         }
     }
-    Ok(found)
+    Ok(keys
+        .iter()
+        .zip(found)
+        .find_map(|(key, value)| value.filter(|v| !v.trim().is_empty()).map(|v| ((*key).to_string(), v))))
 }
 
 /// Which line dotenvy stumbles on: dotenvy says what it could not read, not where, and a quoted value
@@ -342,7 +355,37 @@ mod tests {
         let dir = tempfile::tempdir().unwrap();
         let path = dir.path().join(".env");
         std::fs::write(&path, text).unwrap();
-        dotenv_value(&path, "DATABASE_URL")
+        Ok(dotenv_first(&path, &["DATABASE_URL"])?.map(|(_, value)| value))
+    }
+
+    #[test]
+    fn the_migration_url_wins_over_the_services_url_and_the_environment_over_dot_env() {
+        let dir = tempfile::tempdir().unwrap();
+        std::fs::write(
+            dir.path().join(".env"),
+            "DATABASE_URL=postgres://api@h/file\nMIGRATION_DATABASE_URL=postgres://owner@h/file\n",
+        )
+        .unwrap();
+        let resolve = |env: &[(&str, &str)]| {
+            let env: Vec<(String, String)> = env.iter().map(|(k, v)| ((*k).to_string(), (*v).to_string())).collect();
+            let target =
+                Target::resolve(None, |key| env.iter().find(|(k, _)| k == key).map(|(_, v)| v.clone()), dir.path())
+                    .unwrap();
+            (target.url, target.source)
+        };
+        assert_eq!(resolve(&[]), ("postgres://owner@h/file".into(), "MIGRATION_DATABASE_URL in .env".into()));
+        assert_eq!(
+            resolve(&[("DATABASE_URL", "postgres://h/env")]),
+            ("postgres://h/env".into(), "DATABASE_URL".into())
+        );
+        assert_eq!(
+            resolve(&[("DATABASE_URL", "postgres://h/env"), ("MIGRATION_DATABASE_URL", " postgres://o@h/env ")]),
+            ("postgres://o@h/env".into(), "MIGRATION_DATABASE_URL".into())
+        );
+        assert_eq!(
+            resolve(&[("MIGRATION_DATABASE_URL", "")]),
+            ("postgres://owner@h/file".into(), "MIGRATION_DATABASE_URL in .env".into())
+        );
     }
 
     #[test]
@@ -360,7 +403,7 @@ mod tests {
     fn in_dotenv_the_last_assignment_wins_and_single_quotes_keep_a_dollar_sign() {
         let value = |text: &str| dotenv(text).unwrap();
         assert_eq!(value("DATABASE_URL='x'\nexport DATABASE_URL=y\n").as_deref(), Some("y"));
-        assert_eq!(value("DATABASE_URL=y\nDATABASE_URL=\n").as_deref(), Some(""));
+        assert_eq!(value("DATABASE_URL=y\nDATABASE_URL=\n").as_deref(), None, "an empty value is unset");
         assert_eq!(value("DATABASE_URL='postgres://u:pa$word@h/d'\n").as_deref(), Some("postgres://u:pa$word@h/d"));
         assert_eq!(
             value("PW=s3cret\nDATABASE_URL=\"postgres://u:${PW}@h/d\"\n").as_deref(),
