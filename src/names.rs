@@ -213,6 +213,7 @@ const PYTHON_DEPENDENCIES: &[(&str, &str)] = &[
     ("pydantic-settings", "pydantic_settings"),
     ("pyjwt", "jwt"),
     ("pytest", "pytest"),
+    ("redis", "redis"),
     ("ruff", "ruff"),
     ("uv-build", "uv_build"),
     ("uvicorn", "uvicorn"),

@@ -9,7 +9,7 @@ PASSWORD_MIN_LENGTH = 8
 
 
 def normalize_email(email: str) -> str:
-    # One account per address, however it is capitalised; the column enforces lower case too.
+    # One account per address, however it is capitalised: Supabase Auth stores them in lower case.
     return email.lower()
 
 
@@ -23,5 +23,13 @@ def check_new_password(password: str) -> str:
     return password
 
 
+def check_full_name(full_name: str) -> str:
+    stripped = full_name.strip()
+    if not stripped:
+        raise ValueError("must not be empty")
+    return stripped
+
+
 Email = Annotated[EmailStr, AfterValidator(normalize_email)]
 NewPassword = Annotated[str, AfterValidator(check_new_password)]
+FullName = Annotated[str, AfterValidator(check_full_name)]
