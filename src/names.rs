@@ -141,6 +141,7 @@ fn is_windows_device(name: &str) -> bool {
 /// the templates, so a key added there without being added here fails the build.
 pub const FIXED_ENV_KEYS: &[&str] = &[
     "ACCESS_TOKEN_EXPIRE_MINUTES",
+    "API_DB_PASSWORD",
     "COOLIFY_RESOURCE_UUID",
     "COOLIFY_TOKEN",
     "COOLIFY_URL",
@@ -155,6 +156,7 @@ pub const FIXED_ENV_KEYS: &[&str] = &[
     "JWT_SECRET",
     "LOG_FORMAT",
     "LOG_LEVEL",
+    "MIGRATION_DATABASE_URL",
     "NEXT_TELEMETRY_DISABLED",
     "NODE_ENV",
     "PATH",
@@ -175,7 +177,9 @@ pub const FIXED_ENV_KEYS: &[&str] = &[
     "REDIS_PASSWORD",
     "REDIS_PORT",
     "REDIS_URL",
+    "REFRESH_TOKEN_EXPIRE_DAYS",
     "TEST_DATABASE_URL",
+    "TEST_REDIS_URL",
     "TURBO_TELEMETRY_DISABLED",
     "UV_COMPILE_BYTECODE",
     "UV_LINK_MODE",
@@ -579,6 +583,8 @@ mod tests {
         for (name, key) in [
             ("database", "DATABASE_URL"),
             ("test-database", "TEST_DATABASE_URL"),
+            ("migration-database", "MIGRATION_DATABASE_URL"),
+            ("test-redis", "TEST_REDIS_URL"),
             ("coolify", "COOLIFY_URL"),
             ("service-url-api", "SERVICE_URL_API_URL"),
             ("next-public-api", "NEXT_PUBLIC_API_URL"),

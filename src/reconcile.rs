@@ -12,7 +12,7 @@ use crate::disk::{Disk, Entry};
 use crate::manifest::Manifest;
 use crate::plan::{Action, FileChange, Plan};
 use crate::relpath::RelPath;
-use crate::render::{Job, MigrationVersions, Renderer, migration_file_name};
+use crate::render::{Job, MigrationVersions, Renderer, Secrets, migration_file_name};
 use crate::state::{self, FileRecord, State};
 use crate::templates::{Ownership, TemplateSet};
 
@@ -43,11 +43,11 @@ pub fn reconcile(
     previous: &State,
     options: Options,
     now: jiff::Timestamp,
-    jwt_secret: &str,
+    secrets: &Secrets,
 ) -> anyhow::Result<Reconciled> {
     let renderer = Renderer::new(templates)?;
     let mut versions = MigrationVersions::new(known_versions(previous, disk)?, now);
-    let rendering = renderer.plan(manifest, &mut versions, jwt_secret)?;
+    let rendering = renderer.plan(manifest, &mut versions, secrets)?;
 
     let mut plan = Plan::default();
     let mut files = BTreeMap::new();

@@ -29,9 +29,20 @@ struct WorkspaceVars<'a> {
     snake: String,
 }
 
-#[derive(Serialize)]
-struct Secrets {
-    jwt_secret: String,
+/// Values only the gitignored `.env` holds, random per `dfworx new`.
+#[derive(Clone, Debug, Serialize)]
+pub struct Secrets {
+    /// Signs the access tokens (Supabase's `jwt_secret`).
+    pub jwt_secret: String,
+    /// The password of the services' database role (`API_DB_PASSWORD`).
+    pub api_db_password: String,
+}
+
+impl Secrets {
+    /// Fresh ones: 32 random bytes as hex each (safe inside URLs).
+    pub fn random() -> anyhow::Result<Self> {
+        Ok(Self { jwt_secret: random_secret()?, api_db_password: random_secret()? })
+    }
 }
 
 #[derive(Clone, Debug, Serialize)]
@@ -148,7 +159,7 @@ impl<'a> Renderer<'a> {
         &self,
         manifest: &Manifest,
         versions: &mut MigrationVersions,
-        jwt_secret: &str,
+        secrets: &Secrets,
     ) -> anyhow::Result<Rendering> {
         let units = Units::of(manifest);
         let index = |file: &TemplateFile| -> usize {
@@ -238,7 +249,7 @@ impl<'a> Renderer<'a> {
         context.insert("packages", &units.packages);
         context.insert("migrations", &migrations);
         context.insert("options", &crate::units::Toolchain::of(&manifest.options)?);
-        context.insert("secrets", &Secrets { jwt_secret: jwt_secret.to_string() });
+        context.insert("secrets", secrets);
         Ok(Rendering { jobs, context })
     }
 
@@ -274,9 +285,9 @@ impl<'a> Renderer<'a> {
         &self,
         manifest: &Manifest,
         versions: &mut MigrationVersions,
-        jwt_secret: &str,
+        secrets: &Secrets,
     ) -> anyhow::Result<Vec<RenderedFile>> {
-        let rendering = self.plan(manifest, versions, jwt_secret)?;
+        let rendering = self.plan(manifest, versions, secrets)?;
         rendering
             .jobs
             .iter()
@@ -307,8 +318,8 @@ fn shared_migration_stem(file: &TemplateFile) -> String {
     stem.split_once('_').filter(|(n, _)| n.chars().all(|c| c.is_ascii_digit())).map_or(stem, |(_, s)| s).to_string()
 }
 
-/// A fresh secret for the gitignored `.env`: 32 random bytes as hex.
-pub fn random_secret() -> anyhow::Result<String> {
+/// A fresh secret: 32 random bytes as hex.
+fn random_secret() -> anyhow::Result<String> {
     let mut bytes = [0u8; 32];
     getrandom::fill(&mut bytes).map_err(|err| anyhow::anyhow!("no randomness available: {err}"))?;
     Ok(hex::encode(bytes))
@@ -362,7 +373,8 @@ mod tests {
         let set = TemplateSet::embedded().unwrap();
         let renderer = Renderer::new(&set).unwrap();
         let mut versions = MigrationVersions::new(BTreeMap::new(), now.parse().unwrap());
-        renderer.render_all(&full_manifest(), &mut versions, &"0".repeat(64)).unwrap()
+        let secrets = Secrets { jwt_secret: "0".repeat(64), api_db_password: "1".repeat(64) };
+        renderer.render_all(&full_manifest(), &mut versions, &secrets).unwrap()
     }
 
     #[test]

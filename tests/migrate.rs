@@ -32,7 +32,12 @@ fn write(sb: &Sandbox, name: &str, sql: &str) {
 /// shows in what it printed.
 fn run_in(dir: &Path, args: &[&str], env: &[(&str, &str)]) -> Output {
     let mut cmd = assert_cmd::Command::cargo_bin("dfworx").expect("binary built");
-    cmd.args(args).current_dir(dir).env("NO_COLOR", "1").env_remove("DATABASE_URL").env_remove("PGPASSWORD");
+    cmd.args(args)
+        .current_dir(dir)
+        .env("NO_COLOR", "1")
+        .env_remove("DATABASE_URL")
+        .env_remove("MIGRATION_DATABASE_URL")
+        .env_remove("PGPASSWORD");
     for (k, v) in env {
         cmd.env(k, v);
     }
@@ -221,6 +226,7 @@ fn eight_concurrent_runs_on_one_fresh_database_apply_every_migration_exactly_onc
                 .current_dir(sb.dir.path())
                 .env("NO_COLOR", "1")
                 .env_remove("DATABASE_URL")
+                .env_remove("MIGRATION_DATABASE_URL")
                 .stdout(std::process::Stdio::piped())
                 .stderr(std::process::Stdio::piped())
                 .spawn()

@@ -13,7 +13,7 @@ use crate::plan::{Action, FileChange, Plan};
 use crate::printer::Printer;
 use crate::reconcile::{self, Reconciled, reconcile};
 use crate::relpath::RelPath;
-use crate::render::random_secret;
+use crate::render::Secrets;
 use crate::state::{self, State};
 use crate::templates::TemplateSet;
 use crate::{git, install, journal, prompt};
@@ -165,8 +165,15 @@ fn unit_list(
 /// The plan for a new workspace: the reconcile engine against an empty state, plus the bookkeeping
 /// files. The manifest is saved last: it is what makes the directory a workspace.
 pub fn plan(disk: &Disk, manifest: &Manifest, templates: &TemplateSet, now: jiff::Timestamp) -> anyhow::Result<Plan> {
-    let Reconciled { mut plan, state } =
-        reconcile(disk, manifest, templates, &State::default(), reconcile::Options::default(), now, &random_secret()?)?;
+    let Reconciled { mut plan, state } = reconcile(
+        disk,
+        manifest,
+        templates,
+        &State::default(),
+        reconcile::Options::default(),
+        now,
+        &Secrets::random()?,
+    )?;
     plan.files.push(bookkeeping(disk, state::FILE_PATH, state.to_json())?);
     plan.files.push(bookkeeping(disk, manifest::FILE_NAME, manifest.to_yaml())?);
     Ok(plan)
@@ -196,7 +203,9 @@ fn next_steps(settings: &Settings, installed: bool, printer: &Printer) {
     }
     steps.push("make install               # .env, PostgreSQL + Redis in Docker, migrations (see README.md)".into());
     steps.push("make dev                   # every app and service with hot reload".into());
-    steps.push("make migrate               # apply supabase/migrations to DATABASE_URL (dfworx migrate)".into());
+    steps.push(
+        "make migrate               # apply supabase/migrations (dfworx migrate), let the services' role log in".into(),
+    );
     printer.note("");
     printer.note(&printer.bold("Next steps:"));
     for step in steps {

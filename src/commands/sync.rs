@@ -64,10 +64,10 @@ pub fn plan(
         ));
         State::default()
     });
-    // The secret only feeds the seeded .env, which an existing workspace never re-renders.
-    let secret = crate::render::random_secret()?;
+    // The secrets only feed the seeded .env, which an existing workspace never re-renders.
+    let secrets = crate::render::Secrets::random()?;
     let Reconciled { mut plan, state } =
-        reconcile(&workspace.disk, manifest, &set, &previous, options, crate::render::now(), &secret)?;
+        reconcile(&workspace.disk, manifest, &set, &previous, options, crate::render::now(), &secrets)?;
     plan.files.push(bookkeeping(&workspace.disk, state::FILE_PATH, state.to_json())?);
     Ok(plan)
 }

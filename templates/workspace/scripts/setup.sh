@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
-# First-time setup of this workspace: check the toolchain, create .env, install the Node and
-# Python dependencies (creating pnpm-lock.yaml and uv.lock: commit both), start PostgreSQL and
-# Redis in Docker and apply the database migrations.
+# First-time setup of this workspace: check the toolchain, create .env (with random secrets),
+# install the Node and Python dependencies (creating pnpm-lock.yaml and uv.lock: commit both),
+# start PostgreSQL and Redis in Docker, apply the database migrations and let the services'
+# database role log in.
 #
 # Usage: scripts/setup.sh [--no-docker] [--no-migrate]
 set -euo pipefail
@@ -49,16 +50,29 @@ if [[ ! -f .env ]]; then
   cp .env.example .env
   echo "    created .env from .env.example"
 fi
-if grep -q '^JWT_SECRET=$' .env; then
+random_hex() {
   if command -v openssl >/dev/null 2>&1; then
-    secret="$(openssl rand -hex 32)"
+    openssl rand -hex 32
   else
-    secret="$(uv run --no-project python -c 'import secrets; print(secrets.token_hex(32))')"
+    uv run --no-project python -c 'import secrets; print(secrets.token_hex(32))'
   fi
+}
+if grep -q '^JWT_SECRET=$' .env; then
   tmp="$(mktemp)"
-  awk -v s="$secret" '/^JWT_SECRET=$/ { print "JWT_SECRET=" s; next } { print }' .env >"$tmp"
+  awk -v s="$(random_hex)" '/^JWT_SECRET=$/ { print "JWT_SECRET=" s; next } { print }' .env >"$tmp"
   mv "$tmp" .env
   echo "    generated a random JWT_SECRET"
+fi
+# The services' database password: into API_DB_PASSWORD and, written out, into DATABASE_URL (where
+# .env.example has ${API_DB_PASSWORD}), so every reader of .env sees the same value.
+if grep -q '^API_DB_PASSWORD=$' .env; then
+  tmp="$(mktemp)"
+  awk -v s="$(random_hex)" '
+    /^API_DB_PASSWORD=$/ { print "API_DB_PASSWORD=" s; next }
+    { gsub(/\$\{API_DB_PASSWORD\}/, s); print }
+  ' .env >"$tmp"
+  mv "$tmp" .env
+  echo "    generated a random API_DB_PASSWORD"
 fi
 
 info "Installing Node dependencies (pnpm)"
@@ -85,6 +99,9 @@ if ((migrate)); then
     . ./.env
     set +a
     dfworx migrate
+    # The services' role exists now: let it log in with the password of DATABASE_URL.
+    info "Letting the services' database role log in (python_common.db_login)"
+    uv run python -m python_common.db_login
   else
     warn "no dfworx with a 'migrate' command on PATH: apply the migrations later with 'make migrate'."
   fi

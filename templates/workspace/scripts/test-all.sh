@@ -1,8 +1,9 @@
 #!/usr/bin/env bash
 # Run the test suites: node (Vitest through Turborepo), python (pytest over every service and
 # package) and db (SQL/RLS tests: scripts/test-db.sh). With no argument, all three run.
-# The python and db suites need PostgreSQL: TEST_DATABASE_URL / DATABASE_URL (from the
-# environment, else from .env); db needs the migrations applied (make migrate).
+# The python and db suites need PostgreSQL (python also Redis): TEST_DATABASE_URL and
+# TEST_REDIS_URL / MIGRATION_DATABASE_URL (from the environment, else from .env); db needs the
+# migrations applied (make migrate).
 #
 # Usage: scripts/test-all.sh [node] [python] [db]
 set -euo pipefail
@@ -26,7 +27,8 @@ if ((${#suites[@]} == 0)); then
 fi
 
 # Read KEY=VALUE lines of .env without executing it; variables already set (CI) win.
-# pytest uses TEST_DATABASE_URL, scripts/test-db.sh uses DATABASE_URL (migrated database).
+# pytest uses TEST_DATABASE_URL and TEST_REDIS_URL, scripts/test-db.sh MIGRATION_DATABASE_URL (the
+# migrated database, as its owner).
 load_env() {
   local key value
   [[ -f "$1" ]] || return 0

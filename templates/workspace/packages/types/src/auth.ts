@@ -1,28 +1,43 @@
-import type { Timestamp } from "./common.js";
+/**
+ * The auth service's API (`services/<first service>/`, see its README.md). Hand-written for now;
+ * the OpenAPI document (`uv run python -m <module>.openapi`) is the reference.
+ */
 
-/** The user as the auth service returns it (`POST /auth/register`, `GET /auth/me`). */
+/** The signed-in user (`GET /auth/me`, and `user` of every `TokenPair`). */
 export interface User {
   id: string;
   email: string;
   full_name: string | null;
-  created_at: Timestamp;
 }
 
-export interface RegisterRequest {
+/** `POST /auth/signup` (operation `signUp`). */
+export interface SignUpRequest {
+  email: string;
+  /** At least 8 characters, at most 72 bytes in UTF-8. */
+  password: string;
+  full_name: string;
+}
+
+/** `POST /auth/login` (operation `logIn`). */
+export interface LogInRequest {
   email: string;
   password: string;
-  full_name?: string | null;
 }
 
-export interface LoginRequest {
-  email: string;
-  password: string;
+/** `POST /auth/refresh` and `POST /auth/logout`: a refresh token is valid once. */
+export interface RefreshRequest {
+  refresh_token: string;
 }
 
-/** `POST /auth/login`; send it back as `Authorization: Bearer <access_token>`. */
-export interface AccessToken {
+/**
+ * What sign-up, log-in and refresh return. Send `access_token` as `Authorization: Bearer
+ * <access_token>`; before it expires, trade `refresh_token` for a new pair.
+ */
+export interface TokenPair {
   access_token: string;
+  refresh_token: string;
   token_type: "bearer";
-  /** Seconds until the token expires. */
+  /** Seconds until the access token expires. */
   expires_in: number;
+  user: User;
 }

@@ -22,7 +22,7 @@ class ServiceSettings(BaseSettings):
     jwt_secret: SecretStr = Field(min_length=32)
     # Only HMAC algorithms: every service verifies tokens with the same shared secret.
     jwt_algorithm: Literal["HS256", "HS384", "HS512"] = "HS256"
-    access_token_expire_minutes: int = Field(default=30, gt=0)
+    access_token_expire_minutes: int = Field(default=15, gt=0)
     log_level: Literal["DEBUG", "INFO", "WARNING", "ERROR", "CRITICAL"] = "INFO"
     log_format: Literal["json", "text"] = "json"
     # Comma-separated in the environment (`http://localhost:3000,http://localhost:3001`).
