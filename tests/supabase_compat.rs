@@ -105,7 +105,7 @@ fn a_supabase_project_applies_after_the_workspace_and_its_pgtap_suite_passes() {
     assert!(out.status.success(), "{said}\n{}", stderr(&out));
     assert!(said.contains("supabase/tests/teamnotes/teamnotes.test.sql .. ok"), "{said}");
     assert!(said.contains("supabase/tests/shared_rls.test.sql") && said.contains("Result: PASS"), "{said}");
-    assert!(said.contains("Files=3, Tests=41"), "{said}");
+    assert!(said.contains("Files=4, Tests=49"), "{said}");
     assert_eq!(db.psql("select count(*) from pg_catalog.pg_extension where extname = 'pgtap'"), "0");
 
     // Without pg_prove the script reads the TAP output itself: every assertion is shown.
@@ -114,7 +114,7 @@ fn a_supabase_project_applies_after_the_workspace_and_its_pgtap_suite_passes() {
     let said = stdout(&out);
     assert!(out.status.success(), "{said}\n{}", stderr(&out));
     assert!(said.contains("ok 16 - carol cannot write into the team"), "{said}");
-    assert!(said.contains("3 passed, 0 failed"), "{said}");
+    assert!(said.contains("4 passed, 0 failed"), "{said}");
 }
 
 #[test]
@@ -138,7 +138,7 @@ fn a_failing_pgtap_assertion_fails_the_run_with_and_without_pg_prove() {
     let out = test_db(&root, &db.url(), Some(&bin));
     assert!(!out.status.success());
     let said = stdout(&out);
-    assert!(said.contains("not ok 2 - arithmetic") && said.contains("2 passed, 1 failed"), "{said}");
+    assert!(said.contains("not ok 2 - arithmetic") && said.contains("3 passed, 1 failed"), "{said}");
     assert!(stderr(&out).contains("FAILED: supabase/tests/wrong.test.sql"), "{}", stderr(&out));
 }
 
@@ -236,39 +236,44 @@ fn psql_file(db: &TestDb, file: &Path) {
 }
 
 #[test]
-fn a_workspace_made_before_the_stand_ins_gets_them_from_sync_as_a_new_migration() {
+fn a_workspace_made_before_the_stand_ins_gets_them_from_sync_as_new_migrations() {
     let db = TestDb::create("older_workspace");
     let sb = Sandbox::new();
     let root = workspace(&sb);
-    // As an older dfworx left it: no supabase_platform migration, on disk or in the state.
+    // As an older dfworx left it: no supabase_platform migration, nor service_access (which came
+    // later and builds on it), on disk or in the state.
     let migrations = root.join("supabase/migrations");
-    let platform = migration_named(&migrations, "supabase_platform");
-    std::fs::remove_file(migrations.join(&platform)).unwrap();
+    let removed = ["supabase_platform", "service_access"].map(|name| migration_named(&migrations, name));
     let state_path = root.join(".dfworx/state.json");
     let mut state: serde_json::Value = serde_json::from_str(&std::fs::read_to_string(&state_path).unwrap()).unwrap();
     let files = state["files"].as_object_mut().unwrap();
-    assert!(files.remove(&format!("supabase/migrations/{platform}")).is_some());
+    for file in &removed {
+        std::fs::remove_file(migrations.join(file)).unwrap();
+        assert!(files.remove(&format!("supabase/migrations/{file}")).is_some());
+    }
     std::fs::write(&state_path, serde_json::to_string_pretty(&state).unwrap()).unwrap();
     assert!(dfworx_in(&root, &["migrate", "--database-url", &db.url()]).status.success());
 
     let check = dfworx_in(&root, &["sync", "--check"]);
-    assert!(!check.status.success(), "sync --check must see the missing migration");
+    assert!(!check.status.success(), "sync --check must see the missing migrations");
     assert!(stdout(&check).contains("_supabase_platform.sql"), "{}", stdout(&check));
     let out = dfworx_in(&root, &["sync"]);
     assert!(out.status.success(), "{}", stderr(&out));
-    let added: Vec<_> = std::fs::read_dir(&migrations)
+    let mut added: Vec<_> = std::fs::read_dir(&migrations)
         .unwrap()
         .map(|e| e.unwrap().file_name().to_string_lossy().into_owned())
-        .filter(|n| n.ends_with("_supabase_platform.sql"))
+        .filter(|n| n.ends_with("_supabase_platform.sql") || n.ends_with("_service_access.sql"))
         .collect();
-    assert_eq!(added.len(), 1, "{added:?}");
-    // A new version: after every migration the database already has (append-only history).
+    added.sort();
+    assert_eq!(added.len(), 2, "{added:?}");
+    assert!(added[0].ends_with("_supabase_platform.sql"), "in the order of the templates: {added:?}");
+    // New versions: after every migration the database already has (append-only history).
     let newest_applied = db.psql("select max(version) from supabase_migrations.schema_migrations");
     assert!(added[0].as_str() > newest_applied.as_str(), "{added:?} vs {newest_applied}");
 
     let out = dfworx_in(&root, &["migrate", "--database-url", &db.url()]);
     assert!(out.status.success(), "{}", stderr(&out));
-    assert_eq!(stderr(&out).matches("     Applied ").count(), 1, "{}", stderr(&out));
+    assert_eq!(stderr(&out).matches("     Applied ").count(), 2, "{}", stderr(&out));
     assert_eq!(db.psql("select count(*) from storage.buckets"), "0");
     let out = test_db(&root, &db.url(), None);
     assert!(out.status.success(), "{}\n{}", stdout(&out), stderr(&out));
