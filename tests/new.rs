@@ -103,6 +103,38 @@ fn every_unit_reaches_the_files_that_list_units() {
     let secret = env.lines().find_map(|l| l.strip_prefix("JWT_SECRET=")).expect("JWT_SECRET in .env");
     assert_eq!(secret.len(), 64);
     assert!(!example.contains(secret), "the generated secret must not reach .env.example");
+    let password = env.lines().find_map(|l| l.strip_prefix("API_DB_PASSWORD=")).expect("API_DB_PASSWORD in .env");
+    assert_eq!(password.len(), 64);
+    assert_ne!(password, secret);
+    assert!(!example.contains(password), "the generated password must not reach .env.example");
+    assert!(env.contains(&format!("DATABASE_URL=postgresql://acme_api:{password}@localhost:5432/acme\n")), "{env}");
+    assert!(env.contains("MIGRATION_DATABASE_URL=postgresql://postgres:postgres@localhost:5432/acme\n"), "{env}");
+}
+
+#[test]
+fn only_the_first_service_owns_auth_the_others_verify_its_tokens() {
+    let sb = Sandbox::new();
+    let out = sb.dfworx(&["new", "acme", "--yes", "--no-git", "--service", "auth-service", "--service", "billing"]);
+    assert!(out.status.success(), "{}", stderr(&out));
+
+    assert!(sb.path("acme/services/auth-service/src/auth_service/auth/router.py").exists());
+    assert!(sb.path("acme/services/auth-service/src/auth_service/projects/router.py").exists());
+    assert!(sb.read("acme/services/auth-service/pyproject.toml").contains("\"redis>="));
+    assert!(sb.read("acme/services/auth-service/src/auth_service/main.py").contains("auth_router"));
+
+    assert!(!sb.path("acme/services/billing/src/billing/auth").exists(), "billing must not get a users slice");
+    assert!(!sb.path("acme/services/billing/src/billing/projects").exists());
+    assert!(!sb.read("acme/services/billing/pyproject.toml").contains("redis"));
+    assert!(sb.read("acme/services/billing/src/billing/organizations/router.py").contains("getOrganization"));
+    assert!(sb.read("acme/services/billing/src/billing/security.py").contains("CurrentClaims"));
+    // No service creates tables at startup any more: every table comes from supabase/migrations.
+    for service in ["auth-service/src/auth_service", "billing/src/billing"] {
+        let db = sb.read(&format!("acme/services/{service}/db.py"));
+        assert!(!db.to_lowercase().contains("create table"), "{service}/db.py creates tables");
+    }
+    let compose = sb.read("acme/infrastructure/docker/compose.yaml");
+    assert_eq!(compose.matches("DATABASE_URL: postgresql://acme_api:${API_DB_PASSWORD").count(), 2, "{compose}");
+    assert_eq!(compose.matches(" REFRESH_TOKEN_EXPIRE_DAYS: ").count(), 1, "only the auth service: {compose}");
 }
 
 #[test]
