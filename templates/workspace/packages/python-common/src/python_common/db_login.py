@@ -14,6 +14,7 @@ superuser or bypasses row level security: the services must never connect as one
 """
 
 import sys
+import time
 from urllib.parse import unquote, urlsplit
 
 import psycopg
@@ -23,6 +24,8 @@ from pydantic import Field, ValidationError
 from pydantic_settings import BaseSettings, SettingsConfigDict
 
 __all__ = ["LoginRoleError", "grant_login", "login_of", "main"]
+
+_ATTEMPTS = 5
 
 
 class LoginRoleError(Exception):
@@ -60,15 +63,19 @@ def grant_login(owner_url: str, role: str, password: str) -> None:
             )
         # libpq hashes with the server's password_encryption (scram-sha-256 by default).
         hashed = conn.pgconn.encrypt_password(password.encode(), role.encode()).decode()
-        # Roles are cluster-wide: parallel test sessions on one server may set the same password at
-        # once, and concurrent ALTER ROLEs fail with "tuple concurrently updated". One at a time.
-        with conn.transaction():
-            conn.execute("SELECT pg_advisory_xact_lock(hashtext('python_common.db_login'))")
-            conn.execute(
-                sql.SQL("ALTER ROLE {} WITH LOGIN PASSWORD {}").format(
-                    sql.Identifier(role), sql.Literal(hashed)
-                )
-            )
+        alter = sql.SQL("ALTER ROLE {} WITH LOGIN PASSWORD {}").format(
+            sql.Identifier(role), sql.Literal(hashed)
+        )
+        # Roles are cluster-wide: test sessions of several databases on one server may set it at
+        # the same moment, and the loser of that race gets "tuple concurrently updated".
+        for attempt in range(_ATTEMPTS):
+            try:
+                conn.execute(alter)
+                return
+            except psycopg.errors.InternalError_:
+                if attempt == _ATTEMPTS - 1:
+                    raise
+                time.sleep(0.1 * (attempt + 1))
 
 
 class _Environment(BaseSettings):
