@@ -191,7 +191,8 @@ def map_services(
                 del mapped[key]
         else:
             continue
-        say(f"  env {key}: {redact(value)} -> {redact(mapped.get(key, '(unset: the local server trusts)'))}")
+        if mapped.get(key) != value:
+            say(f"  env {key}: {redact(value)} -> {redact(mapped.get(key, '(unset: the local server trusts)'))}")
     return mapped
 
 
