@@ -1,6 +1,7 @@
 """The release archives and `cargo binstall dfworx` agree: for every target release.yml builds, run its
 Archive step (on a stand-in binary) and check that the archive it makes is the file
-`[package.metadata.binstall]` pkg-url names, holding the binary at bin-dir.
+`[package.metadata.binstall]` pkg-url names, holding the binary at bin-dir. Also: CI's msrv job builds
+with the toolchain `rust-version` names.
 
     uv run --no-project --with 'pyyaml>=6,<7' python scripts/release-check.py
 """
@@ -122,6 +123,11 @@ def main() -> int:
                 problems.append(f"{target}: {archive} does not hold an executable {bin_dir}")
             else:
                 print(f"release-check: {target}: {url} holds {bin_dir}")
+    # The CI job that holds Cargo.toml's rust-version to its word builds with that very toolchain.
+    ci = yaml.load((root / ".github/workflows/ci.yml").read_text(), Loader=yaml.BaseLoader)
+    toolchains = [s["uses"] for s in ci["jobs"]["msrv"]["steps"] if s.get("uses", "").startswith("dtolnay/rust-toolchain@")]
+    if toolchains != [f"dtolnay/rust-toolchain@{package['rust-version']}"]:
+        problems.append(f"ci.yml's msrv job uses {toolchains}, Cargo.toml says rust-version {package['rust-version']}")
     for problem in problems:
         print(f"release-check: {problem}", file=sys.stderr)
     return 1 if problems else 0
