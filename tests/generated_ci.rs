@@ -95,8 +95,9 @@ fn jobs_that_run_dfworx_install_the_pinned_version_prebuilt_then_cargo_install_l
         );
         assert!(install + 1 < first_use, "{job}: dfworx runs before it is installed");
     }
-    jobs_running_dfworx.sort_unstable();
-    assert_eq!(jobs_running_dfworx, ["migrations", "sync"]);
+    for job in ["migrations", "sync"] {
+        assert!(jobs_running_dfworx.contains(&job), "the {job} job no longer runs dfworx: {jobs_running_dfworx:?}");
+    }
 }
 
 #[test]
