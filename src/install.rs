@@ -50,7 +50,10 @@ pub fn run(dir: &Path, printer: &Printer) -> anyhow::Result<()> {
                     "`{}` failed ({status}); the workspace was created, only the install failed",
                     step.label
                 ))
-                .hint(format!("full log: {}; fix the cause and retry with `{retry}`", log.display()))
+                .hint(format!(
+                    "full log: {}; fix the cause, retry with `{retry}`, then commit pnpm-lock.yaml and uv.lock",
+                    log.display()
+                ))
                 .into());
             }
             Err(err) => {

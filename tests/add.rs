@@ -26,6 +26,8 @@ fn add_app_admin_registers_it_everywhere_and_the_workspace_stays_in_sync() {
     for identifier in ["apps/admin", "@acme/admin", "app_admin", "ADMIN_", "3001"] {
         assert!(said.contains(identifier), "derived identifier {identifier} not printed:\n{said}");
     }
+    // CI installs from the lockfiles, which are now behind: the user is told what to run and commit.
+    assert!(said.contains("`pnpm install && uv sync` brings pnpm-lock.yaml and uv.lock up to date"), "{said}");
     assert!(sb.path("acme/apps/admin/package.json").exists());
     assert!(sb.read("acme/apps/admin/package.json").contains("\"name\": \"@acme/admin\""));
     assert!(sb.read("acme/dfworx.yaml").contains("- name: admin\n    port: 3001"));

@@ -28,7 +28,7 @@ fn dfworx(cwd: &Path, args: &[&str], crash: Crash) -> Output {
             command.env("DFWORX_TEST_CRASH_LOG", log);
         }
     }
-    command.timeout(std::time::Duration::from_secs(60)).output().expect("dfworx runs")
+    command.timeout(std::time::Duration::from_mins(1)).output().expect("dfworx runs")
 }
 
 #[derive(Clone, Copy)]

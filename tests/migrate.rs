@@ -41,7 +41,7 @@ fn run_in(dir: &Path, args: &[&str], env: &[(&str, &str)]) -> Output {
     for (k, v) in env {
         cmd.env(k, v);
     }
-    let out = cmd.timeout(std::time::Duration::from_secs(120)).output().expect("dfworx runs");
+    let out = cmd.timeout(std::time::Duration::from_mins(2)).output().expect("dfworx runs");
     let all = format!("{}{}", stdout(&out), stderr(&out));
     assert!(!all.contains(PG_PASSWORD), "the password was printed by {args:?}:\n{all}");
     out

@@ -22,7 +22,7 @@ fn dfworx_in(root: &Path, args: &[&str]) -> Output {
         .current_dir(root)
         .env("NO_COLOR", "1")
         .env_remove("DATABASE_URL")
-        .timeout(std::time::Duration::from_secs(120))
+        .timeout(std::time::Duration::from_mins(2))
         .output()
         .unwrap()
 }

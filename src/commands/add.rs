@@ -69,7 +69,17 @@ pub fn add(args: &AddArgs, directory: Option<&Path>, printer: &Printer, interrup
     let edits = [Edit::Append { list, fields }, version_edit()];
     let what = format!("add {} {name}", kind.noun());
     let text = edit::rewrite(&workspace.manifest_text, &manifest, &edits, &what)?;
-    change(&workspace, &manifest, text, args.dry_run, reconcile::Options::default(), printer, interrupt)
+    let code = change(&workspace, &manifest, text, args.dry_run, reconcile::Options::default(), printer, interrupt)?;
+    if code == exit::OK && !args.dry_run {
+        lockfiles_note(printer);
+    }
+    Ok(code)
+}
+
+/// The workspace's package list changed, so its lockfiles are behind; CI installs from them frozen.
+fn lockfiles_note(printer: &Printer) {
+    printer.note("Next: `pnpm install && uv sync` brings pnpm-lock.yaml and uv.lock up to date; commit them with");
+    printer.note("this change, as CI installs from the lockfiles only.");
 }
 
 fn version_edit() -> Edit<'static> {
@@ -109,6 +119,9 @@ pub fn remove(
     let text =
         edit::rewrite(&workspace.manifest_text, &manifest, &[Edit::Remove { list, name }, version_edit()], &what)?;
     let code = change(&workspace, &manifest, text, args.dry_run, options, printer, interrupt)?;
+    if code == exit::OK && !args.dry_run {
+        lockfiles_note(printer);
+    }
     let dir = format!("{list}/{name}");
     let left =
         RelPath::parse(&dir, "dfworx").is_ok_and(|d| workspace.disk.entry(&d).is_ok_and(|e| e != Entry::Missing));

@@ -67,21 +67,24 @@ pub fn run(args: &NewArgs, printer: &Printer, interrupt: &Interrupt) -> anyhow::
         ),
     );
 
-    if settings.git {
-        if git::inside_work_tree(settings.target.parent().unwrap_or(&settings.target)) {
-            printer.detail("Skipped", "git init (already inside a git work tree)");
-        } else {
-            git::init_and_commit(&settings.target, printer);
-        }
+    // Install first, commit second: the first commit then holds pnpm-lock.yaml and uv.lock, which the
+    // generated CI installs from (frozen), so the workspace passes CI as pushed.
+    let installed = settings.install.then(|| install::run(&settings.target, printer));
+    let committed = settings.git && commit(&settings.target, printer);
+    if let Some(Err(err)) = installed {
+        return Err(err);
     }
-    let installed = if settings.install {
-        install::run(&settings.target, printer)?;
-        true
-    } else {
-        false
-    };
-    next_steps(&settings, installed, printer);
+    next_steps(&settings, installed.is_some(), committed, printer);
     Ok(exit::OK)
+}
+
+/// `git init` and the first commit, unless the workspace lies in a work tree already. Whether it committed.
+fn commit(target: &Path, printer: &Printer) -> bool {
+    if git::inside_work_tree(target.parent().unwrap_or(target)) {
+        printer.detail("Skipped", "git init (already inside a git work tree)");
+        return false;
+    }
+    git::init_and_commit(target, printer)
 }
 
 /// Plans the workspace in the claimed directory and writes it all or nothing.
@@ -192,14 +195,19 @@ pub fn bookkeeping(disk: &Disk, path: &str, contents: String) -> anyhow::Result<
     Ok(FileChange { path, action, contents, before, executable: false, owner: None })
 }
 
-fn next_steps(settings: &Settings, installed: bool, printer: &Printer) {
+fn next_steps(settings: &Settings, installed: bool, committed: bool, printer: &Printer) {
     let dir = std::env::current_dir()
         .ok()
         .and_then(|cwd| settings.target.strip_prefix(cwd).ok().map(Path::to_path_buf))
         .unwrap_or_else(|| settings.target.clone());
     let mut steps = vec![format!("cd {}", dir.display())];
     if !installed {
-        steps.push("pnpm install && uv sync    # install the JS and Python dependencies".into());
+        steps.push("pnpm install && uv sync    # install the JS and Python dependencies: writes the lockfiles".into());
+        if committed {
+            steps.push(
+                "git add pnpm-lock.yaml uv.lock && git commit -m \"Add lockfiles\"    # before the first push".into(),
+            );
+        }
     }
     steps.push("make install               # .env, PostgreSQL + Redis in Docker, migrations (see README.md)".into());
     steps.push("make dev                   # every app and service with hot reload".into());
@@ -207,6 +215,14 @@ fn next_steps(settings: &Settings, installed: bool, printer: &Printer) {
         "make migrate               # apply supabase/migrations (dfworx migrate), let the services' role log in".into(),
     );
     printer.note("");
+    if !installed {
+        printer.note(
+            "The lockfiles (pnpm-lock.yaml, uv.lock) are not there yet: the generated CI installs from them only,",
+        );
+        printer.note("so create them and commit them before you push (or start over with `dfworx new --install`).");
+    } else if !committed {
+        printer.note("Commit pnpm-lock.yaml and uv.lock with the workspace: the generated CI installs from them only.");
+    }
     printer.note(&printer.bold("Next steps:"));
     for step in steps {
         printer.note(&format!("  {step}"));

@@ -37,13 +37,13 @@ mod tests {
         assert_eq!(parse("1.5").unwrap(), Duration::from_millis(1500));
         assert_eq!(parse("30s").unwrap(), Duration::from_secs(30));
         assert_eq!(parse("500ms").unwrap(), Duration::from_millis(500));
-        assert_eq!(parse("2m").unwrap(), Duration::from_secs(120));
-        assert_eq!(parse("1h").unwrap(), Duration::from_secs(3600));
-        assert_eq!(parse("1h 30m").unwrap(), Duration::from_secs(5400));
-        assert_eq!(parse("2 minutes").unwrap(), Duration::from_secs(120));
+        assert_eq!(parse("2m").unwrap(), Duration::from_mins(2));
+        assert_eq!(parse("1h").unwrap(), Duration::from_hours(1));
+        assert_eq!(parse("1h 30m").unwrap(), Duration::from_mins(90));
+        assert_eq!(parse("2 minutes").unwrap(), Duration::from_mins(2));
         assert_eq!(parse("PT30S").unwrap(), Duration::from_secs(30));
         assert_eq!(parse(" 0 ").unwrap(), Duration::ZERO);
-        assert_eq!(parse("100000h").unwrap(), Duration::from_secs(360_000_000));
+        assert_eq!(parse("100000h").unwrap(), Duration::from_hours(100_000));
     }
 
     #[test]

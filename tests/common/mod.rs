@@ -23,8 +23,13 @@ impl Sandbox {
 
     /// `dfworx <args>` run in the sandbox, never on a terminal, with a git identity for commits.
     pub fn dfworx(&self, args: &[&str]) -> Output {
-        Command::cargo_bin("dfworx")
-            .expect("binary built")
+        self.command(args).output().expect("dfworx runs")
+    }
+
+    /// The command `dfworx` runs, for a test that adds to its environment.
+    pub fn command(&self, args: &[&str]) -> Command {
+        let mut command = Command::cargo_bin("dfworx").expect("binary built");
+        command
             .args(args)
             .current_dir(self.dir.path())
             .env("NO_COLOR", "1")
@@ -32,9 +37,8 @@ impl Sandbox {
             .env("GIT_AUTHOR_EMAIL", "test@example.com")
             .env("GIT_COMMITTER_NAME", "Test")
             .env("GIT_COMMITTER_EMAIL", "test@example.com")
-            .timeout(std::time::Duration::from_secs(60))
-            .output()
-            .expect("dfworx runs")
+            .timeout(std::time::Duration::from_mins(1));
+        command
     }
 
     pub fn read(&self, rel: &str) -> String {
