@@ -17,6 +17,8 @@ pub struct Step {
 pub const STEPS: &[Step] = &[
     Step { label: "pnpm install", program: "pnpm", args: &["install"] },
     Step { label: "uv sync", program: "uv", args: &["sync"] },
+    // The typed API client is generated from what the auth service serves, which needs both installs.
+    Step { label: "api-client generate", program: "pnpm", args: &["--filter", "./packages/api-client", "generate"] },
 ];
 
 pub fn run(dir: &Path, printer: &Printer) -> anyhow::Result<()> {

@@ -268,6 +268,7 @@ const RESERVED: &[(&str, &str)] = &[
     ("redis", "it is a compose service of every workspace"),
     ("ui", "packages/ui already exists in every workspace"),
     ("types", "packages/types already exists in every workspace"),
+    ("api-client", "packages/api-client already exists in every workspace"),
     ("config", "packages/config already exists in every workspace"),
     ("python-common", "packages/python-common already exists in every workspace"),
     ("dfworx", "it is this tool's name"),

@@ -299,26 +299,36 @@ fn doctor_lists_every_tool_a_workspace_uses() {
 }
 
 #[test]
-fn without_install_the_next_steps_say_the_lockfiles_are_missing_and_must_be_committed_before_pushing() {
+fn without_install_the_next_steps_say_the_lockfiles_and_api_client_are_missing_and_must_be_committed_before_pushing() {
     let sb = Sandbox::new();
     let out = sb.dfworx(&["new", "acme", "--yes", "--no-install"]);
     assert!(out.status.success(), "{}", stderr(&out));
     let said = stderr(&out);
-    assert!(said.contains("The lockfiles (pnpm-lock.yaml, uv.lock) are not there yet"), "{said}");
+    assert!(
+        said.contains("The lockfiles (pnpm-lock.yaml, uv.lock) and the API client (packages/api-client)"),
+        "{said}"
+    );
     assert!(said.contains("commit them before you push"), "{said}");
     assert!(said.contains("pnpm install && uv sync"), "{said}");
-    assert!(said.contains("git add pnpm-lock.yaml uv.lock && git commit"), "{said}");
+    assert!(said.contains("pnpm --filter ./packages/api-client generate"), "{said}");
+    assert!(said.contains("git add --all && git commit"), "{said}");
+    assert!(!sb.path("acme/packages/api-client/openapi.json").exists(), "generated at install time, not by new");
     assert!(!sb.path("acme/pnpm-lock.yaml").exists() && !sb.path("acme/uv.lock").exists());
 }
 
-/// `pnpm` and `uv` stand-ins that write the lockfile the real ones would, for `new --install`.
+/// `pnpm` and `uv` stand-ins that write the lockfile (and the API client) the real ones would, for `new --install`.
 fn fake_package_managers(sb: &Sandbox) -> std::ffi::OsString {
     use std::os::unix::fs::PermissionsExt as _;
     let bin = sb.path("fake-bin");
     std::fs::create_dir(&bin).unwrap();
     for (program, lockfile) in [("pnpm", "pnpm-lock.yaml"), ("uv", "uv.lock")] {
         let script = bin.join(program);
-        std::fs::write(&script, format!("#!/bin/sh\necho \"lockfileVersion: '9.0' # $*\" > {lockfile}\n")).unwrap();
+        // `pnpm --filter ./packages/api-client generate` writes the client from the service's OpenAPI.
+        let body = format!(
+            "#!/bin/sh\ncase \"$*\" in\n  *generate) echo '{{}}' > packages/api-client/openapi.json ;;\n  \
+             *) echo \"lockfileVersion: '9.0' # $*\" > {lockfile} ;;\nesac\n"
+        );
+        std::fs::write(&script, body).unwrap();
         std::fs::set_permissions(&script, std::fs::Permissions::from_mode(0o755)).unwrap();
     }
     std::env::join_paths(std::iter::once(bin).chain(std::env::split_paths(&std::env::var_os("PATH").unwrap()))).unwrap()
@@ -337,7 +347,7 @@ fn install_runs_before_the_first_commit_so_the_lockfiles_are_in_it() {
         String::from_utf8_lossy(&out.stdout).into_owned()
     };
     let committed = git(&["ls-files"]);
-    for lockfile in ["pnpm-lock.yaml", "uv.lock"] {
+    for lockfile in ["pnpm-lock.yaml", "uv.lock", "packages/api-client/openapi.json"] {
         assert!(committed.lines().any(|f| f == lockfile), "{lockfile} is not in the first commit");
     }
     assert_eq!(git(&["status", "--porcelain"]), "", "the install left files out of the commit");

@@ -203,9 +203,13 @@ fn next_steps(settings: &Settings, installed: bool, committed: bool, printer: &P
     let mut steps = vec![format!("cd {}", dir.display())];
     if !installed {
         steps.push("pnpm install && uv sync    # install the JS and Python dependencies: writes the lockfiles".into());
+        steps.push(
+            "pnpm --filter ./packages/api-client generate    # the typed API client, from the auth service's OpenAPI"
+                .into(),
+        );
         if committed {
             steps.push(
-                "git add pnpm-lock.yaml uv.lock && git commit -m \"Add lockfiles\"    # before the first push".into(),
+                "git add --all && git commit -m \"Add lockfiles and the API client\"    # before the first push".into(),
             );
         }
     }
@@ -217,11 +221,14 @@ fn next_steps(settings: &Settings, installed: bool, committed: bool, printer: &P
     printer.note("");
     if !installed {
         printer.note(
-            "The lockfiles (pnpm-lock.yaml, uv.lock) are not there yet: the generated CI installs from them only,",
+            "The lockfiles (pnpm-lock.yaml, uv.lock) and the API client (packages/api-client) are not there yet: the",
         );
-        printer.note("so create them and commit them before you push (or start over with `dfworx new --install`).");
+        printer.note("generated CI needs them, so create them and commit them before you push (or start over with");
+        printer.note("`dfworx new --install`).");
     } else if !committed {
-        printer.note("Commit pnpm-lock.yaml and uv.lock with the workspace: the generated CI installs from them only.");
+        printer.note(
+            "Commit pnpm-lock.yaml, uv.lock and packages/api-client with the workspace: the generated CI needs them.",
+        );
     }
     printer.note(&printer.bold("Next steps:"));
     for step in steps {
