@@ -104,6 +104,14 @@ step "as dfworx add says: pnpm install && uv sync update the lockfiles; commit e
 # files, exactly as on a developer's machine, so let pnpm update it.
 pnpm install --no-frozen-lockfile
 uv sync
+step "the typed API client is stale after add app (admin's projects endpoints), until regenerated"
+if pnpm --filter ./packages/api-client check >"$work/check.txt" 2>&1; then
+  echo "packages/api-client check passed, but the auth service now serves admin's endpoints" >&2
+  exit 1
+fi
+grep -q "openapi.json and src/schema.ts are stale" "$work/check.txt"
+pnpm --filter ./packages/api-client generate
+grep -q '"/organizations/{organization_id}/apps/admin/projects"' packages/api-client/openapi.json
 git add --all
 git commit --quiet -m "Add admin, billing and shared-utils"
 committed_clean "the second commit"

@@ -71,15 +71,20 @@ pub fn add(args: &AddArgs, directory: Option<&Path>, printer: &Printer, interrup
     let text = edit::rewrite(&workspace.manifest_text, &manifest, &edits, &what)?;
     let code = change(&workspace, &manifest, text, args.dry_run, reconcile::Options::default(), printer, interrupt)?;
     if code == exit::OK && !args.dry_run {
-        lockfiles_note(printer);
+        lockfiles_note(kind, printer);
     }
     Ok(code)
 }
 
 /// The workspace's package list changed, so its lockfiles are behind; CI installs from them frozen.
-fn lockfiles_note(printer: &Printer) {
+/// An app also changes the auth service's API (its projects endpoints), so the generated client is stale.
+fn lockfiles_note(kind: UnitKind, printer: &Printer) {
     printer.note("Next: `pnpm install && uv sync` brings pnpm-lock.yaml and uv.lock up to date; commit them with");
     printer.note("this change, as CI installs from the lockfiles only.");
+    if kind == UnitKind::App {
+        printer.note("The auth service's API changed with the apps: `pnpm --filter ./packages/api-client generate`");
+        printer.note("updates the typed client (openapi.json, src/schema.ts); commit it too, CI checks it.");
+    }
 }
 
 fn version_edit() -> Edit<'static> {
@@ -120,7 +125,7 @@ pub fn remove(
         edit::rewrite(&workspace.manifest_text, &manifest, &[Edit::Remove { list, name }, version_edit()], &what)?;
     let code = change(&workspace, &manifest, text, args.dry_run, options, printer, interrupt)?;
     if code == exit::OK && !args.dry_run {
-        lockfiles_note(printer);
+        lockfiles_note(kind, printer);
     }
     let dir = format!("{list}/{name}");
     let left =
