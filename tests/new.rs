@@ -354,3 +354,21 @@ fn install_runs_before_the_first_commit_so_the_lockfiles_are_in_it() {
     assert_eq!(git(&["rev-list", "--count", "HEAD"]).trim(), "1", "one commit, lockfiles included");
     assert!(!said.contains("not there yet"), "{said}");
 }
+
+#[test]
+fn the_api_client_is_generated_from_the_service_that_owns_auth_and_ci_checks_it_is_current() {
+    let sb = Sandbox::new();
+    let out = sb.dfworx(&["new", "acme", "--yes", "--no-git", "--service", "accounts", "--service", "billing"]);
+    assert!(out.status.success(), "{}", stderr(&out));
+    let script = sb.read("acme/packages/api-client/scripts/openapi.mjs");
+    assert!(script.contains(r#"const SERVICE_MODULES = ["accounts"];"#), "{script}");
+    assert!(
+        script.contains("`pnpm --filter @acme/api-client generate`")
+            || script.contains("\"pnpm --filter @acme/api-client generate\"")
+    );
+    let ci = sb.read("acme/.github/workflows/ci.yml");
+    assert!(ci.contains("run: pnpm --filter ./packages/api-client check"), "{ci}");
+    assert!(ci.contains("The API client matches the OpenAPI document of accounts"), "{ci}");
+    let types = sb.read("acme/packages/types/src/index.ts");
+    assert!(types.contains(r#"import type { components } from "@acme/api-client";"#), "{types}");
+}
