@@ -58,6 +58,7 @@ const PYTHON_KEYWORDS: &[&str] = &[
 /// Standard-library modules a service module would shadow (the ones people actually pick as names).
 const PYTHON_STDLIB: &[&str] = &[
     "abc",
+    "argparse",
     "array",
     "ast",
     "asyncio",

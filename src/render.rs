@@ -247,6 +247,8 @@ impl<'a> Renderer<'a> {
         context.insert("apps", &units.apps);
         context.insert("services", &units.services);
         context.insert("packages", &units.packages);
+        // The service that owns sign-up and sign-in (null when the workspace has none): what the apps call.
+        context.insert("auth_service", &units.services.iter().find(|s| s.owns_auth));
         context.insert("migrations", &migrations);
         context.insert("options", &crate::units::Toolchain::of(&manifest.options)?);
         context.insert("secrets", secrets);

@@ -12,7 +12,8 @@ export type { components, operations, paths } from "./schema.js";
 export type ApiClient = Client<paths>;
 
 /** Returns the current access token, or nothing when signed out (the request then goes without). */
-export type AccessTokenSource = () => string | null | undefined | Promise<string | null | undefined>;
+export type AccessTokenSource = () =>
+  string | null | undefined | Promise<string | null | undefined>;
 
 export interface ApiClientOptions {
   /** The fetch to use (tests, or Next.js's fetch with caching options); the global one by default. */
@@ -28,7 +29,10 @@ export function createApiClient(
   getAccessToken?: AccessTokenSource,
   options: ApiClientOptions = {},
 ): ApiClient {
-  const client = createClient<paths>({ baseUrl, ...(options.fetch ? { fetch: options.fetch } : {}) });
+  const client = createClient<paths>({
+    baseUrl,
+    ...(options.fetch ? { fetch: options.fetch } : {}),
+  });
   if (getAccessToken) {
     client.use({
       async onRequest({ request }) {
