@@ -3,12 +3,14 @@
 # build dfworx, create the default workspace with `dfworx new --install` (which commits it with its
 # lockfiles), then in a clean `git clone` of that commit run every job of its .github/workflows/ci.yml,
 # step by step, as GitHub's runner would (scripts/ci-jobs.py): install, build, lint, typecheck and test
-# with the real toolchains, apply the migrations to a fresh database and run the RLS tests, shellcheck,
+# with the real toolchains, drive each app in Debian's Chromium (Playwright) against the auth service,
+# apply the migrations to a fresh database and run the RLS tests, shellcheck,
 # `dfworx sync --check`. Besides: migrate a long-lived database incrementally, validate the compose and
 # workflow files against their schemas and actionlint. Then add an app, a service and a package, commit
 # as a user would, and prove it all again. Any failing step fails the script.
 #
-#   bash scripts/e2e.sh            (needs PostgreSQL on 127.0.0.1:5432, user postgres; see README)
+#   bash scripts/e2e.sh            (needs PostgreSQL on 127.0.0.1:5432, user postgres, Redis and
+#                                   /usr/bin/chromium; see README)
 set -euo pipefail
 cd "$(dirname "$0")/.."
 repo=$PWD

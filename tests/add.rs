@@ -125,3 +125,37 @@ fn remove_keeps_history_and_leaves_the_workspace_in_sync() {
     assert_eq!(out.status.code(), Some(1));
     assert!(stderr(&out).contains("auth-service"), "{}", stderr(&out));
 }
+
+#[test]
+fn an_app_calls_the_service_that_owns_auth_and_its_browser_tests_start_that_service() {
+    let sb = Sandbox::new();
+    let out = sb.dfworx(&["new", "acme", "--yes", "--no-git", "--service", "accounts", "--service", "billing"]);
+    assert!(out.status.success(), "{}", stderr(&out));
+    let out = in_ws(&sb, &["add", "app", "admin"]);
+    assert!(out.status.success(), "{}", stderr(&out));
+    // The first service owns sign-in: the app's server code calls it, at the URL compose gives it.
+    let api = sb.read("acme/apps/admin/lib/api.ts");
+    assert!(api.contains("process.env.ACCOUNTS_URL ?? DEFAULT_API_URL"), "{api}");
+    assert!(api.contains("\"http://localhost:8000\""), "{api}");
+    assert!(sb.read("acme/infrastructure/docker/compose.yaml").contains("ACCOUNTS_URL: http://accounts:8000"));
+    // Its pages use its own projects endpoints; its Playwright tests start that service.
+    assert!(sb.read("acme/apps/admin/app/organizations/actions.ts").contains("/apps/admin/projects"));
+    let playwright = sb.read("acme/apps/admin/playwright.config.ts");
+    assert!(playwright.contains("uv run --package accounts python -m accounts.browser_server"), "{playwright}");
+    assert!(sb.path("acme/services/accounts/src/accounts/browser_server.py").exists());
+    assert!(!sb.path("acme/services/billing/src/billing/browser_server.py").exists());
+    let ci = sb.read("acme/.github/workflows/ci.yml");
+    assert!(ci.contains("name: Browser (Playwright against accounts, PostgreSQL and Redis)"), "{ci}");
+}
+
+#[test]
+fn without_a_service_that_owns_auth_an_added_app_says_what_its_browser_tests_lack() {
+    let sb = workspace();
+    let out = in_ws(&sb, &["remove", "service", "auth-service"]);
+    assert!(out.status.success(), "{}", stderr(&out));
+    let out = in_ws(&sb, &["add", "app", "admin"]);
+    assert!(out.status.success(), "{}", stderr(&out));
+    let playwright = sb.read("acme/apps/admin/playwright.config.ts");
+    assert!(playwright.contains("no service owns auth in this workspace"), "{playwright}");
+    assert!(!sb.read("acme/.github/workflows/ci.yml").contains("browser:"), "a browser job with nothing to test");
+}
