@@ -372,3 +372,24 @@ fn the_api_client_is_generated_from_the_service_that_owns_auth_and_ci_checks_it_
     let types = sb.read("acme/packages/types/src/index.ts");
     assert!(types.contains(r#"import type { components } from "@acme/api-client";"#), "{types}");
 }
+
+/// The bytes of every file of the default workspace, as sha256 per path: a change to the engine (how
+/// templates are found, chosen and rendered) must leave them alone; only a change to a template may
+/// move one, and then this snapshot shows which. `.env` holds random secrets, the state their hashes.
+#[test]
+fn every_file_of_the_default_workspace_keeps_its_bytes() {
+    use sha2::Digest as _;
+    let sb = Sandbox::new();
+    let out = sb.command(&["new", "acme", "--yes", "--no-git"]).env("SOURCE_DATE_EPOCH", "1893456000").output().unwrap();
+    assert!(out.status.success(), "{}", stderr(&out));
+    let hashes: String = tree(&sb.path("acme"))
+        .into_iter()
+        .filter(|(path, _)| path != ".env" && path != ".dfworx/state.json")
+        .map(|(path, bytes)| format!("{}  {path}\n", hex(&sha2::Sha256::digest(&bytes))))
+        .collect();
+    insta::assert_snapshot!("default_workspace_hashes", hashes);
+}
+
+fn hex(bytes: &[u8]) -> String {
+    bytes.iter().map(|b| format!("{b:02x}")).collect()
+}
