@@ -36,7 +36,7 @@ pub struct GlobalArgs {
 pub enum Command {
     /// Create a new workspace
     #[command(
-        after_help = "Examples:\n  dfworx new acme\n  dfworx new acme --yes --app web --app admin --service auth-service --no-git\n  dfworx new acme --dry-run"
+        after_help = "Examples:\n  dfworx new acme\n  dfworx new acme --yes --app web --app admin --service auth-service --no-git\n  dfworx new acme --dry-run\n  dfworx new acme --preset booking --dry-run    show the choices a preset makes, as flags"
     )]
     New(NewArgs),
     /// Add an app, a service or a package to the workspace
@@ -83,9 +83,22 @@ pub struct NewArgs {
     /// A Next.js app to create (repeatable); default: web
     #[arg(long = "app", value_name = "NAME")]
     pub apps: Vec<String>,
-    /// A FastAPI service to create (repeatable); default: auth-service
-    #[arg(long = "service", value_name = "NAME")]
+    /// A service to create (repeatable), optionally with its framework: `api:nestjs`; default:
+    /// auth-service (FastAPI)
+    #[arg(long = "service", value_name = "NAME[:FRAMEWORK]")]
     pub services: Vec<String>,
+    /// Fill in the stack choices below for a known kind of system (the flags given win)
+    #[arg(long, value_enum)]
+    pub preset: Option<crate::stack::Preset>,
+    /// How tenants' rows are kept apart, fixed once created [default: org]
+    #[arg(long, value_enum)]
+    pub tenancy: Option<crate::stack::Tenancy>,
+    /// Extra services beside PostgreSQL and Redis (repeatable or comma-separated)
+    #[arg(long = "with", value_enum, value_name = "SERVICE", value_delimiter = ',')]
+    pub with: Vec<crate::stack::Extra>,
+    /// The domain slice an app or service starts with (repeatable): `web=projects`
+    #[arg(long = "starter", value_name = "UNIT=STARTER")]
+    pub starters: Vec<String>,
     /// Never prompt: take defaults for everything not given
     #[arg(short, long)]
     pub yes: bool,

@@ -20,6 +20,7 @@ mod prompt;
 mod reconcile;
 mod relpath;
 mod render;
+mod stack;
 mod state;
 mod templates;
 mod units;

@@ -247,6 +247,9 @@ impl<'a> Renderer<'a> {
         context.insert("apps", &units.apps);
         context.insert("services", &units.services);
         context.insert("packages", &units.packages);
+        // The workspace's stack choices (see crate::stack): a template condition tests one of them.
+        context.insert("tenancy", &manifest.tenancy);
+        context.insert("with", &manifest.with);
         // The service that owns sign-up and sign-in (null when the workspace has none): what the apps call.
         context.insert("auth_service", &units.services.iter().find(|s| s.owns_auth));
         context.insert("migrations", &migrations);

@@ -5,6 +5,7 @@ use serde::Serialize;
 use crate::error::UserError;
 use crate::manifest::{Lang, Manifest, Options};
 use crate::names::{self, UnitKind};
+use crate::stack::Framework;
 
 #[derive(Clone, Debug, Serialize)]
 pub struct Unit {
@@ -26,6 +27,10 @@ pub struct Unit {
     /// The one service that owns sign-up and sign-in (`users` live in `auth.users`, refresh tokens in
     /// Redis): the first service of dfworx.yaml. Every other service only verifies access tokens.
     pub owns_auth: bool,
+    /// Services: `fastapi` or `nestjs` (see `crate::stack`).
+    pub framework: Option<Framework>,
+    /// Apps and services: the domain slice the unit is seeded with.
+    pub starter: Option<String>,
 }
 
 impl Unit {
@@ -50,6 +55,8 @@ impl Unit {
             dir,
             lang,
             owns_auth: false,
+            framework: None,
+            starter: None,
         }
     }
 
@@ -73,7 +80,10 @@ impl Units {
             apps: manifest
                 .apps
                 .iter()
-                .map(|u| Unit::new(manifest, UnitKind::App, &u.name, Some(u.port), None))
+                .map(|u| Unit {
+                    starter: Some(u.starter().to_string()),
+                    ..Unit::new(manifest, UnitKind::App, &u.name, Some(u.port), None)
+                })
                 .collect(),
             services: manifest
                 .services
@@ -82,6 +92,8 @@ impl Units {
                 .map(|(index, u)| Unit {
                     // Data, not a rule in each template: which service owns auth is decided here, once.
                     owns_auth: index == 0,
+                    framework: Some(u.framework()),
+                    starter: Some(u.starter().to_string()),
                     ..Unit::new(manifest, UnitKind::Service, &u.name, Some(u.port), None)
                 })
                 .collect(),

@@ -53,7 +53,7 @@ pub fn add(args: &AddArgs, directory: Option<&Path>, printer: &Printer, interrup
                 (&mut manifest.services, manifest::FIRST_SERVICE_PORT)
             };
             let port = args.port.map_or_else(|| free_port(&workspace.manifest, first), Ok)?;
-            units.push(PortedUnit { name: name.to_string(), port });
+            units.push(PortedUnit::new(name, port));
             fields.push(("port", port.to_string()));
             if kind == UnitKind::App { "apps" } else { "services" }
         }

@@ -14,6 +14,7 @@ use crate::printer::Printer;
 use crate::reconcile::{self, Reconciled, reconcile};
 use crate::relpath::RelPath;
 use crate::render::Secrets;
+use crate::stack::{Framework, Preset, PresetUnit};
 use crate::state::{self, State};
 use crate::templates::TemplateSet;
 use crate::{git, install, journal, prompt};
@@ -130,9 +131,65 @@ fn resolve(args: &NewArgs, target: PathBuf) -> anyhow::Result<Settings> {
     };
     names::validate(NameRole::Workspace, &name)?;
 
-    let apps = unit_list(&args.apps, ask, UnitKind::App, "Apps to create", DEFAULT_APP)?;
-    let services = unit_list(&args.services, ask, UnitKind::Service, "Services to create", DEFAULT_SERVICE)?;
-    let manifest = Manifest::new(&name, &apps, &services);
+    let preset = args.preset.map(Preset::stack);
+    let preset_names = |units: Option<&[PresetUnit]>| -> Vec<String> {
+        units.unwrap_or_default().iter().map(|u| u.name.to_string()).collect()
+    };
+    let (app_flags, services_given) = (args.apps.clone(), !args.services.is_empty());
+    let app_flags = if app_flags.is_empty() { preset_names(preset.as_ref().map(|p| p.apps)) } else { app_flags };
+    let mut frameworks = Vec::new();
+    let mut service_flags = Vec::new();
+    for given in &args.services {
+        let (name, framework) = service_flag(given)?;
+        service_flags.push(name);
+        frameworks.push(framework);
+    }
+    if !services_given {
+        service_flags = preset_names(preset.as_ref().map(|p| p.services));
+    }
+    let apps = unit_list(&app_flags, ask, UnitKind::App, "Apps to create", DEFAULT_APP)?;
+    let services = unit_list(&service_flags, ask, UnitKind::Service, "Services to create", DEFAULT_SERVICE)?;
+    let mut manifest = Manifest::new(&name, &apps, &services);
+    if let Some(preset) = &preset {
+        manifest.tenancy = preset.tenancy;
+        manifest.with = preset.with.to_vec();
+        for (units, chosen) in [(&mut manifest.apps, preset.apps), (&mut manifest.services, preset.services)] {
+            for unit in units.iter_mut() {
+                if let Some(from) = chosen.iter().find(|u| u.name == unit.name) {
+                    unit.framework = from.framework;
+                    unit.starter = Some(from.starter.to_string());
+                }
+            }
+        }
+    }
+    if let Some(tenancy) = args.tenancy {
+        manifest.tenancy = tenancy;
+    }
+    if !args.with.is_empty() {
+        manifest.with.clone_from(&args.with);
+    }
+    if services_given {
+        for (unit, framework) in manifest.services.iter_mut().zip(frameworks) {
+            if framework.is_some() {
+                unit.framework = framework;
+            }
+        }
+    }
+    for given in &args.starters {
+        let (unit, starter) = given.split_once('=').ok_or_else(|| {
+            UserError::new(format!("--starter {} is not UNIT=STARTER", names::shown(given)))
+                .hint("name the app or service and its starter, e.g. --starter web=projects")
+        })?;
+        let target = manifest.apps.iter_mut().chain(manifest.services.iter_mut()).find(|u| u.name == unit);
+        let target = target.ok_or_else(|| {
+            UserError::new(format!("--starter {given}: there is no app or service \"{}\"", names::shown(unit)))
+                .hint("give the unit with --app or --service too")
+        })?;
+        target.starter = Some(starter.to_string());
+    }
+    if args.dry_run {
+        eprintln!("As flags: {}", reproducible_command(&args.dir, &manifest));
+    }
     manifest.check()?;
 
     let install = if args.install {
@@ -143,6 +200,34 @@ fn resolve(args: &NewArgs, target: PathBuf) -> anyhow::Result<Settings> {
         prompt::confirm("Install dependencies now (pnpm install, uv sync)?", true)?
     };
     Ok(Settings { target, manifest, git: !args.no_git, install })
+}
+
+/// `api:nestjs` → (`api`, nestjs); `api` → (`api`, none given).
+fn service_flag(given: &str) -> Result<(String, Option<Framework>), UserError> {
+    let Some((name, framework)) = given.split_once(':') else { return Ok((given.to_string(), None)) };
+    let framework = <Framework as clap::ValueEnum>::from_str(framework, true).map_err(|_| {
+        let known: Vec<&str> = Framework::ALL.iter().map(|f| f.label()).collect();
+        UserError::new(format!("--service {}: unknown framework \"{}\"", names::shown(given), names::shown(framework)))
+            .hint(format!("write NAME or NAME:FRAMEWORK with one of: {}", known.join(", ")))
+    })?;
+    Ok((name.to_string(), Some(framework)))
+}
+
+/// The `dfworx new` command line that makes exactly this manifest, whatever preset and prompts led to it.
+fn reproducible_command(dir: &Path, manifest: &Manifest) -> String {
+    let mut words = vec!["dfworx new".to_string(), dir.display().to_string(), format!("--name {}", manifest.name)];
+    words.push(format!("--tenancy {}", manifest.tenancy));
+    if !manifest.with.is_empty() {
+        let extras: Vec<&str> = manifest.with.iter().map(|e| e.label()).collect();
+        words.push(format!("--with {}", extras.join(",")));
+    }
+    words.extend(manifest.apps.iter().map(|a| format!("--app {}", a.name)));
+    words.extend(manifest.services.iter().map(|s| format!("--service {}:{}", s.name, s.framework())));
+    for unit in manifest.apps.iter().chain(&manifest.services) {
+        words.push(format!("--starter {}={}", unit.name, unit.starter()));
+    }
+    words.push("--yes".into());
+    words.join(" ")
 }
 
 fn unit_list(

@@ -229,8 +229,8 @@ mod tests {
     #[test]
     fn adding_and_removing_units_keeps_every_comment() {
         let mut target = parse(COMMENTED);
-        target.apps.push(PortedUnit { name: "admin".into(), port: 3001 });
-        target.services.push(PortedUnit { name: "billing".into(), port: 8001 });
+        target.apps.push(PortedUnit::new("admin", 3001));
+        target.services.push(PortedUnit::new("billing", 8001));
         target.packages.push(Package { name: "null".into(), lang: crate::manifest::Lang::Python });
         let edits = [
             Edit::Append { list: "apps", fields: vec![("name", scalar("admin")), ("port", "3001".into())] },
@@ -264,7 +264,7 @@ mod tests {
     fn an_edit_it_cannot_make_in_place_is_refused_rather_than_dropping_comments() {
         let text = "# c\ndfworx: 0.1.0\nname: acme\napps: [{name: web, port: 3000}]\n";
         let mut target = parse(text);
-        target.apps.push(PortedUnit { name: "admin".into(), port: 3001 });
+        target.apps.push(PortedUnit::new("admin", 3001));
         let edits = [Edit::Append { list: "apps", fields: vec![("name", "admin".into()), ("port", "3001".into())] }];
         let err = rewrite(text, &target, &edits, "add app admin").unwrap_err();
         assert!(err.message.contains("add app admin"), "{}", err.message);

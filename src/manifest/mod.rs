@@ -12,6 +12,7 @@ use std::fmt::Write as _;
 use crate::error::UserError;
 use crate::names::{self, NameRole, UnitKind};
 use crate::relpath::RelPath;
+use crate::stack::{Choices, Extra, Framework, Tenancy};
 
 pub const FILE_NAME: &str = "dfworx.yaml";
 
@@ -21,6 +22,12 @@ pub struct Manifest {
     /// The dfworx version that last rendered this workspace.
     pub dfworx: String,
     pub name: String,
+    /// How tenants' rows are kept apart; fixed when the workspace is created (see `crate::stack`).
+    #[serde(default)]
+    pub tenancy: Tenancy,
+    /// Extra services beside PostgreSQL and Redis.
+    #[serde(default, rename = "with")]
+    pub with: Vec<Extra>,
     #[serde(default)]
     pub apps: Vec<PortedUnit>,
     #[serde(default)]
@@ -41,6 +48,26 @@ pub struct PortedUnit {
     pub name: String,
     /// Host port in development and in compose; recorded so adding a unit never moves another one.
     pub port: u16,
+    /// Services only: fastapi (the default) or nestjs.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub framework: Option<Framework>,
+    /// The domain slice the unit is seeded with (`crate::stack::STARTERS`); the default when absent.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub starter: Option<String>,
+}
+
+impl PortedUnit {
+    pub fn new(name: &str, port: u16) -> Self {
+        Self { name: name.to_string(), port, framework: None, starter: None }
+    }
+
+    pub fn framework(&self) -> Framework {
+        self.framework.unwrap_or_default()
+    }
+
+    pub fn starter(&self) -> &str {
+        self.starter.as_deref().unwrap_or(crate::stack::DEFAULT_STARTER)
+    }
 }
 
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize, Default, clap::ValueEnum)]
@@ -89,11 +116,13 @@ pub const FIRST_SERVICE_PORT: u16 = 8000;
 impl Manifest {
     pub fn new(name: &str, apps: &[String], services: &[String]) -> Self {
         let ported = |names: &[String], first: u16| {
-            names.iter().zip(first..).map(|(name, port)| PortedUnit { name: name.clone(), port }).collect::<Vec<_>>()
+            names.iter().zip(first..).map(|(name, port)| PortedUnit::new(name, port)).collect::<Vec<_>>()
         };
         Self {
             dfworx: env!("CARGO_PKG_VERSION").to_string(),
             name: name.to_string(),
+            tenancy: Tenancy::default(),
+            with: Vec::new(),
             apps: ported(apps, FIRST_APP_PORT),
             services: ported(services, FIRST_SERVICE_PORT),
             packages: Vec::new(),
@@ -167,7 +196,21 @@ impl Manifest {
                     .hint("give each app and service its own port in dfworx.yaml"));
             }
         }
-        Ok(())
+        if let Some(app) = self.apps.iter().find(|a| a.framework.is_some()) {
+            return Err(UserError::new(format!("app \"{}\" has a `framework:`, which only services have", app.name))
+                .hint("remove the `framework:` line from the app in dfworx.yaml"));
+        }
+        crate::stack::check(&self.choices())
+    }
+
+    /// What the stack rules look at: every choice resolved to its value.
+    pub fn choices(&self) -> Choices {
+        Choices {
+            tenancy: self.tenancy,
+            with: self.with.clone(),
+            services: self.services.iter().map(|s| (s.name.clone(), s.framework(), s.starter().to_string())).collect(),
+            apps: self.apps.iter().map(|a| (a.name.clone(), a.starter().to_string())).collect(),
+        }
     }
 
     /// Every unit with its kind and port, in manifest order.
@@ -185,6 +228,14 @@ impl Manifest {
              # `dfworx add` and `dfworx remove` edit it; you may too, then run `dfworx sync`.\n",
         );
         let _ = write!(out, "dfworx: {}\nname: {}\n", edit::scalar(&self.dfworx), edit::scalar(&self.name));
+        // Written only when chosen: a workspace made before they existed keeps its manifest as it was.
+        if self.tenancy != Tenancy::default() {
+            let _ = writeln!(out, "tenancy: {}", self.tenancy);
+        }
+        if !self.with.is_empty() {
+            let extras: Vec<&str> = self.with.iter().map(|e| e.label()).collect();
+            let _ = writeln!(out, "with: [{}]", extras.join(", "));
+        }
         let ported = |out: &mut String, key: &str, units: &[PortedUnit]| {
             if units.is_empty() {
                 let _ = writeln!(out, "{key}: []");
@@ -192,6 +243,12 @@ impl Manifest {
                 let _ = writeln!(out, "{key}:");
                 for unit in units {
                     let _ = write!(out, "  - name: {}\n    port: {}\n", edit::scalar(&unit.name), unit.port);
+                    if let Some(framework) = unit.framework {
+                        let _ = writeln!(out, "    framework: {framework}");
+                    }
+                    if let Some(starter) = &unit.starter {
+                        let _ = writeln!(out, "    starter: {}", edit::scalar(starter));
+                    }
                 }
             }
         };

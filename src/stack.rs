@@ -1,0 +1,352 @@
+//! Stacks as data: the choices a workspace is made of besides its units' names.
+//!
+//! - `tenancy` (workspace, fixed at creation): how tenants' rows are kept apart.
+//! - `with` (workspace, changeable): extra services beside PostgreSQL and Redis.
+//! - `framework` (per service): the service's language and framework.
+//! - `starter` (per app and service): the domain slice the unit is seeded with.
+//!
+//! Each has a default that reproduces the workspace dfworx generated before these existed. Which
+//! template directories a choice selects is data too (`templates/roots.yaml`, see `crate::roots`);
+//! which combinations work is the table [`RULES`], checked before anything is rendered.
+
+use std::fmt;
+
+use serde::{Deserialize, Serialize};
+
+use crate::error::UserError;
+use crate::names::UnitKind;
+
+/// How tenants' rows are kept apart.
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize, Deserialize, clap::ValueEnum)]
+#[serde(rename_all = "lowercase")]
+pub enum Tenancy {
+    /// Organizations and memberships in `public`; every tenant table's policies check membership
+    /// through `auth.uid()` (Supabase's multi-tenant pattern).
+    #[default]
+    Org,
+    /// A `tenant_id` column checked against the transaction-local `app.current_tenant` setting.
+    Context,
+    /// One schema per tenant, chosen by a transaction-local `search_path`.
+    Schema,
+    /// No tenants: one organization's data, still behind row level security for signed-in users.
+    None,
+}
+
+impl Tenancy {
+    #[cfg(test)]
+    pub const ALL: [Self; 4] = [Self::Org, Self::Context, Self::Schema, Self::None];
+
+    pub fn label(self) -> &'static str {
+        match self {
+            Self::Org => "org",
+            Self::Context => "context",
+            Self::Schema => "schema",
+            Self::None => "none",
+        }
+    }
+}
+
+/// An extra service in compose, Coolify and CI.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize, Deserialize, clap::ValueEnum)]
+#[serde(rename_all = "lowercase")]
+pub enum Extra {
+    /// Connection pooling in transaction mode: apps and services through it, migrations direct.
+    Pgbouncer,
+    /// Workflow automation, on its own database.
+    N8n,
+    /// Image generation workflows.
+    Comfyui,
+}
+
+impl Extra {
+    #[cfg(test)]
+    pub const ALL: [Self; 3] = [Self::Pgbouncer, Self::N8n, Self::Comfyui];
+
+    pub fn label(self) -> &'static str {
+        match self {
+            Self::Pgbouncer => "pgbouncer",
+            Self::N8n => "n8n",
+            Self::Comfyui => "comfyui",
+        }
+    }
+}
+
+/// A service's framework.
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize, Deserialize, clap::ValueEnum)]
+#[serde(rename_all = "lowercase")]
+pub enum Framework {
+    #[default]
+    Fastapi,
+    Nestjs,
+}
+
+impl Framework {
+    pub const ALL: [Self; 2] = [Self::Fastapi, Self::Nestjs];
+
+    pub fn label(self) -> &'static str {
+        match self {
+            Self::Fastapi => "fastapi",
+            Self::Nestjs => "nestjs",
+        }
+    }
+}
+
+impl fmt::Display for Tenancy {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(self.label())
+    }
+}
+
+impl fmt::Display for Extra {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(self.label())
+    }
+}
+
+impl fmt::Display for Framework {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(self.label())
+    }
+}
+
+/// A domain slice a unit can be seeded with.
+#[derive(Debug)]
+pub struct Starter {
+    pub name: &'static str,
+    /// Apps or services.
+    pub kind: UnitKind,
+    pub summary: &'static str,
+    /// Whether this dfworx has its templates (the others are named by presets and coming).
+    pub ready: bool,
+}
+
+/// Every starter dfworx knows. Which tenancy and framework each one works with is in [`RULES`].
+pub const STARTERS: &[Starter] = &[
+    Starter {
+        name: "projects",
+        kind: UnitKind::App,
+        summary: "sign-up, sign-in, organizations, members and the app's projects",
+        ready: true,
+    },
+    Starter {
+        name: "projects",
+        kind: UnitKind::Service,
+        summary: "the tenant API: organizations, members and each app's projects (on the service that owns auth)",
+        ready: true,
+    },
+    Starter { name: "chat", kind: UnitKind::App, summary: "conversations with a streaming AI reply", ready: false },
+    Starter {
+        name: "chat",
+        kind: UnitKind::Service,
+        summary: "conversations, messages and AI providers with streaming",
+        ready: false,
+    },
+    Starter { name: "booking", kind: UnitKind::App, summary: "artists, bookings and conflicts", ready: false },
+    Starter {
+        name: "booking",
+        kind: UnitKind::Service,
+        summary: "bookings without double booking, an event log, live updates",
+        ready: false,
+    },
+    Starter { name: "content", kind: UnitKind::Service, summary: "per-tenant content in tenant schemas", ready: false },
+];
+
+/// The starter a unit gets when none is named: today's organizations and projects.
+pub const DEFAULT_STARTER: &str = "projects";
+
+pub fn starter(kind: UnitKind, name: &str) -> Option<&'static Starter> {
+    STARTERS.iter().find(|s| s.kind == kind && s.name == name)
+}
+
+/// CLI sugar for a whole stack: `dfworx new --preset booking` fills in the choices, and the manifest
+/// stores them as fields (never the preset's name), so a preset can change without moving a workspace.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, clap::ValueEnum)]
+pub enum Preset {
+    /// Organizations with RLS, a FastAPI auth service, a web app: the default workspace.
+    Dfworx,
+    /// Schema per tenant, a NestJS `api` (starter content), PgBouncer, n8n and ComfyUI (seed 002).
+    TenantSchemas,
+    /// A FastAPI chat service and a chat web app on the default identity and RLS (seed 003).
+    AiChat,
+    /// Tenant context, a NestJS `api` (starter booking), a booking web app, PgBouncer (seed 004).
+    Booking,
+}
+
+/// One unit a preset creates: name, framework (services), starter.
+pub struct PresetUnit {
+    pub name: &'static str,
+    pub framework: Option<Framework>,
+    pub starter: &'static str,
+}
+
+/// What a preset fills in.
+pub struct PresetStack {
+    pub tenancy: Tenancy,
+    pub with: &'static [Extra],
+    pub apps: &'static [PresetUnit],
+    pub services: &'static [PresetUnit],
+}
+
+impl Preset {
+    pub fn stack(self) -> PresetStack {
+        match self {
+            Self::Dfworx => PresetStack {
+                tenancy: Tenancy::Org,
+                with: &[],
+                apps: &[PresetUnit { name: "web", framework: None, starter: "projects" }],
+                services: &[PresetUnit { name: "auth-service", framework: Some(Framework::Fastapi), starter: "projects" }],
+            },
+            Self::TenantSchemas => PresetStack {
+                tenancy: Tenancy::Schema,
+                with: &[Extra::Pgbouncer, Extra::N8n, Extra::Comfyui],
+                apps: &[PresetUnit { name: "web", framework: None, starter: "projects" }],
+                services: &[PresetUnit { name: "api", framework: Some(Framework::Nestjs), starter: "content" }],
+            },
+            Self::AiChat => PresetStack {
+                tenancy: Tenancy::Org,
+                with: &[],
+                apps: &[PresetUnit { name: "web", framework: None, starter: "chat" }],
+                services: &[PresetUnit { name: "api", framework: Some(Framework::Fastapi), starter: "chat" }],
+            },
+            Self::Booking => PresetStack {
+                tenancy: Tenancy::Context,
+                with: &[Extra::Pgbouncer],
+                apps: &[PresetUnit { name: "web", framework: None, starter: "booking" }],
+                services: &[PresetUnit { name: "api", framework: Some(Framework::Nestjs), starter: "booking" }],
+            },
+        }
+    }
+}
+
+/// A workspace's choices, resolved: what the rules look at.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct Choices {
+    pub tenancy: Tenancy,
+    pub with: Vec<Extra>,
+    /// (name, framework, starter) per service, in manifest order.
+    pub services: Vec<(String, Framework, String)>,
+    /// (name, starter) per app.
+    pub apps: Vec<(String, String)>,
+}
+
+/// A combination that does not work, with the reason and what to do instead.
+pub struct Rule {
+    /// Stable: tests and users refer to a rule by it.
+    pub id: &'static str,
+    /// Whether `choices` break the rule; the text names the unit or value concerned.
+    pub broken: fn(&Choices) -> Option<String>,
+    pub message: &'static str,
+    pub hint: &'static str,
+}
+
+/// Every rule, checked in order before anything is rendered; the first broken one is reported.
+pub const RULES: &[Rule] = &[
+    Rule {
+        id: "unknown-starter",
+        broken: |c| {
+            let apps = c.apps.iter().map(|(n, s)| (UnitKind::App, n, s));
+            let services = c.services.iter().map(|(n, _, s)| (UnitKind::Service, n, s));
+            apps.chain(services)
+                .find(|(kind, _, s)| starter(*kind, s).is_none())
+                .map(|(kind, n, s)| {
+                    let known: Vec<String> = STARTERS
+                        .iter()
+                        .filter(|st| st.kind == kind && st.ready)
+                        .map(|st| format!("{} ({})", st.name, st.summary))
+                        .collect();
+                    format!("{} \"{n}\" has starter \"{s}\" (this dfworx has: {})", kind.noun(), known.join("; "))
+                })
+        },
+        message: "there is no such starter for this kind of unit",
+        hint: "name one of the starters listed above, or leave `starter:` out for the default (projects)",
+    },
+    Rule {
+        id: "starter-not-yet",
+        broken: |c| {
+            let apps = c.apps.iter().map(|(n, s)| (UnitKind::App, n, s));
+            let services = c.services.iter().map(|(n, _, s)| (UnitKind::Service, n, s));
+            apps.chain(services)
+                .find(|(kind, _, s)| starter(*kind, s).is_some_and(|s| !s.ready))
+                .map(|(kind, n, s)| format!("{} \"{n}\" has starter \"{s}\"", kind.noun()))
+        },
+        message: "that starter has no templates in this dfworx yet",
+        hint: "leave `starter:` out for the default (projects)",
+    },
+    Rule {
+        id: "nestjs-not-yet",
+        broken: |c| {
+            c.services
+                .iter()
+                .find(|(_, f, _)| *f == Framework::Nestjs)
+                .map(|(n, ..)| format!("service \"{n}\" has framework nestjs"))
+        },
+        message: "NestJS services have no templates in this dfworx yet",
+        hint: "use `framework: fastapi` (the default) for now",
+    },
+    Rule {
+        id: "tenancy-not-yet",
+        broken: |c| (c.tenancy != Tenancy::Org).then(|| format!("tenancy is {}", c.tenancy)),
+        message: "only `tenancy: org` has templates in this dfworx yet",
+        hint: "use `tenancy: org` (the default): organizations and memberships with row level security",
+    },
+    Rule {
+        id: "extras-not-yet",
+        broken: |c| c.with.first().map(|e| format!("`with` lists {e}")),
+        message: "the extra services (`with`) have no templates in this dfworx yet",
+        hint: "leave `with:` empty for now",
+    },
+    Rule {
+        id: "duplicate-extra",
+        broken: |c| {
+            c.with
+                .iter()
+                .enumerate()
+                .find(|(i, e)| c.with[..*i].contains(e))
+                .map(|(_, e)| format!("`with` lists {e} twice"))
+        },
+        message: "each extra service can be listed once",
+        hint: "remove the repeated entry from `with:` in dfworx.yaml",
+    },
+];
+
+/// The first rule `choices` break, as an error naming the rule.
+pub fn check(choices: &Choices) -> Result<(), UserError> {
+    for rule in RULES {
+        if let Some(what) = (rule.broken)(choices) {
+            return Err(UserError::new(format!("{what}: {} (rule {})", rule.message, rule.id)).hint(rule.hint));
+        }
+    }
+    Ok(())
+}
+
+/// The id of the first rule `choices` break, for tests.
+#[cfg(test)]
+pub fn broken_rule(choices: &Choices) -> Option<&'static str> {
+    RULES.iter().find(|rule| (rule.broken)(choices).is_some()).map(|rule| rule.id)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn default_choices() -> Choices {
+        Choices {
+            tenancy: Tenancy::Org,
+            with: vec![],
+            services: vec![("auth-service".into(), Framework::Fastapi, DEFAULT_STARTER.into())],
+            apps: vec![("web".into(), DEFAULT_STARTER.into())],
+        }
+    }
+
+    #[test]
+    fn the_default_workspace_breaks_no_rule() {
+        assert_eq!(broken_rule(&default_choices()), None);
+    }
+
+    #[test]
+    fn rule_ids_are_unique() {
+        for (i, rule) in RULES.iter().enumerate() {
+            assert!(RULES[..i].iter().all(|other| other.id != rule.id), "{} twice", rule.id);
+        }
+    }
+}
