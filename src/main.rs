@@ -20,6 +20,7 @@ mod prompt;
 mod reconcile;
 mod relpath;
 mod render;
+mod roots;
 mod stack;
 mod state;
 mod templates;

@@ -9,7 +9,8 @@ use serde::Serialize;
 use crate::error::UserError;
 use crate::manifest::Manifest;
 use crate::relpath::RelPath;
-use crate::templates::{Ownership, RENDER_SUFFIX, Root, TemplateFile, TemplateSet};
+use crate::roots::{Each, Root};
+use crate::templates::{Ownership, RENDER_SUFFIX, TemplateFile, TemplateSet};
 use crate::units::{Unit, Units};
 
 /// One file as the templates say it should be (tests look at whole renders).
@@ -180,47 +181,60 @@ impl<'a> Renderer<'a> {
             Ok(())
         };
 
-        // Versions first: the docs and config list every migration.
+        // Versions first: the docs and config list every migration. Every `migrations` root that
+        // applies contributes its NN_<name> files, numbered across roots.
         let mut migrations = Vec::new();
-        for file in self.set.under(Root::SharedMigrations) {
+        let mut shared: Vec<(&TemplateFile, &Root)> = Vec::new();
+        for root in self.set.roots.iter().filter(|r| r.each == Each::Migrations && r.applies(manifest, None)) {
+            shared.extend(self.set.under(root).map(|file| (file, root)));
+        }
+        shared.sort_by(|a, b| file_name(a.0).cmp(file_name(b.0)));
+        for (file, _) in shared {
             let stem = shared_migration_stem(file);
             let version = versions.version_for(&stem);
             push(file, format!("supabase/migrations/{version}_{stem}.sql"), None)?;
             migrations.push(Migration { file: format!("{version}_{stem}.sql"), name: stem, version });
         }
         for app in &units.apps {
-            for file in self.set.under(Root::AppMigrations) {
-                let stem = file_stem(file);
-                if let Some(test) = stem.strip_suffix("_test") {
-                    push(file, format!("supabase/tests/app_{}_{test}.test.sql", app.snake), Some(app))?;
-                } else {
-                    let name = format!("app_{}_{stem}", app.snake);
-                    let version = versions.version_for(&name);
-                    push(file, format!("supabase/migrations/{version}_{name}.sql"), Some(app))?;
-                    migrations.push(Migration { file: format!("{version}_{name}.sql"), name, version });
+            for root in
+                self.set.roots.iter().filter(|r| r.each == Each::AppMigrations && r.applies(manifest, Some(app)))
+            {
+                for file in self.set.under(root) {
+                    let stem = file_stem(file);
+                    if let Some(test) = stem.strip_suffix("_test") {
+                        push(file, format!("supabase/tests/app_{}_{test}.test.sql", app.snake), Some(app))?;
+                    } else {
+                        let name = format!("app_{}_{stem}", app.snake);
+                        let version = versions.version_for(&name);
+                        push(file, format!("supabase/migrations/{version}_{name}.sql"), Some(app))?;
+                        migrations.push(Migration { file: format!("{version}_{name}.sql"), name, version });
+                    }
                 }
             }
         }
         migrations.sort_by(|a, b| a.version.cmp(&b.version));
 
-        for file in self.set.under(Root::Workspace) {
-            push(file, file.output_path(Root::Workspace, None), None)?;
-        }
-        let packages = units.packages.iter().map(|p| {
-            let root =
-                if p.lang == Some(crate::manifest::Lang::Python) { Root::PackagePython } else { Root::PackageTs };
-            (root, p)
-        });
-        // A service is `service/` plus one of two overlays, chosen by `owns_auth` (see units.rs): the
-        // overlays add files and never replace one (a path made twice is refused below).
-        let services = units.services.iter().flat_map(|u| {
-            let overlay = if u.owns_auth { Root::ServiceAuth } else { Root::ServiceResource };
-            [(Root::Service, u), (overlay, u)]
-        });
-        let all = units.apps.iter().map(|u| (Root::App, u)).chain(services).chain(packages);
-        for (root, unit) in all {
-            for file in self.set.under(root) {
-                push(file, format!("{}/{}", unit.dir, file.output_path(root, Some(&unit.snake))), Some(unit))?;
+        // Then every other root, in table order: once for the workspace, once per unit of its kind.
+        for root in &self.set.roots {
+            let each: &[Unit] = match root.each {
+                Each::Workspace => {
+                    if root.applies(manifest, None) {
+                        for file in self.set.under(root) {
+                            push(file, file.output_path(&root.dir, None), None)?;
+                        }
+                    }
+                    continue;
+                }
+                Each::App => &units.apps,
+                Each::Service => &units.services,
+                Each::Package => &units.packages,
+                Each::Migrations | Each::AppMigrations => continue,
+            };
+            // Overlays (several roots for one unit) only add files: a path made twice is refused below.
+            for unit in each.iter().filter(|u| root.applies(manifest, Some(u))) {
+                for file in self.set.under(root) {
+                    push(file, format!("{}/{}", unit.dir, file.output_path(&root.dir, Some(&unit.snake))), Some(unit))?;
+                }
             }
         }
         jobs.sort_by(|a, b| a.path.cmp(&b.path));
@@ -311,6 +325,11 @@ fn normalise_newlines(text: String) -> String {
     if text.contains('\r') { text.replace("\r\n", "\n") } else { text }
 }
 
+/// `migrations/shared/02_public_schema.sql.tera` → `02_public_schema.sql.tera`.
+fn file_name(file: &TemplateFile) -> &str {
+    file.path.rsplit('/').next().unwrap_or(&file.path)
+}
+
 fn file_stem(file: &TemplateFile) -> &str {
     let name = file.path.rsplit('/').next().unwrap_or(&file.path);
     let name = name.strip_suffix(RENDER_SUFFIX).unwrap_or(name);
@@ -387,7 +406,7 @@ mod tests {
         let set = TemplateSet::embedded().unwrap();
         let files = render_full("2026-01-01T00:00:00Z");
         let used: std::collections::BTreeSet<&str> = files.iter().map(|f| f.template.as_str()).collect();
-        for template in set.files.iter().filter(|f| f.path != "ownership.yaml") {
+        for template in set.files.iter().filter(|f| f.path != "ownership.yaml" && f.path != crate::roots::ROOTS_FILE) {
             assert!(used.contains(template.path.as_str()), "{} was never rendered", template.path);
         }
         for file in files.iter().filter(|f| f.template.ends_with(RENDER_SUFFIX)) {

@@ -17,7 +17,9 @@ use crate::error::UserError;
 use crate::names::UnitKind;
 
 /// How tenants' rows are kept apart.
-#[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize, Deserialize, clap::ValueEnum)]
+#[derive(
+    Clone, Copy, Debug, Default, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize, Deserialize, clap::ValueEnum,
+)]
 #[serde(rename_all = "lowercase")]
 pub enum Tenancy {
     /// Organizations and memberships in `public`; every tenant table's policies check membership
@@ -72,7 +74,9 @@ impl Extra {
 }
 
 /// A service's framework.
-#[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize, Deserialize, clap::ValueEnum)]
+#[derive(
+    Clone, Copy, Debug, Default, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize, Deserialize, clap::ValueEnum,
+)]
 #[serde(rename_all = "lowercase")]
 pub enum Framework {
     #[default]
@@ -162,13 +166,13 @@ pub fn starter(kind: UnitKind, name: &str) -> Option<&'static Starter> {
 /// stores them as fields (never the preset's name), so a preset can change without moving a workspace.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, clap::ValueEnum)]
 pub enum Preset {
-    /// Organizations with RLS, a FastAPI auth service, a web app: the default workspace.
+    /// Organizations with RLS, a `FastAPI` auth service, a web app: the default workspace.
     Dfworx,
-    /// Schema per tenant, a NestJS `api` (starter content), PgBouncer, n8n and ComfyUI (seed 002).
+    /// Schema per tenant, a `NestJS` `api` (starter content), `PgBouncer`, n8n and `ComfyUI` (seed 002).
     TenantSchemas,
-    /// A FastAPI chat service and a chat web app on the default identity and RLS (seed 003).
+    /// A `FastAPI` chat service and a chat web app on the default identity and RLS (seed 003).
     AiChat,
-    /// Tenant context, a NestJS `api` (starter booking), a booking web app, PgBouncer (seed 004).
+    /// Tenant context, a `NestJS` `api` (starter booking), a booking web app, `PgBouncer` (seed 004).
     Booking,
 }
 
@@ -194,7 +198,11 @@ impl Preset {
                 tenancy: Tenancy::Org,
                 with: &[],
                 apps: &[PresetUnit { name: "web", framework: None, starter: "projects" }],
-                services: &[PresetUnit { name: "auth-service", framework: Some(Framework::Fastapi), starter: "projects" }],
+                services: &[PresetUnit {
+                    name: "auth-service",
+                    framework: Some(Framework::Fastapi),
+                    starter: "projects",
+                }],
             },
             Self::TenantSchemas => PresetStack {
                 tenancy: Tenancy::Schema,
@@ -246,16 +254,14 @@ pub const RULES: &[Rule] = &[
         broken: |c| {
             let apps = c.apps.iter().map(|(n, s)| (UnitKind::App, n, s));
             let services = c.services.iter().map(|(n, _, s)| (UnitKind::Service, n, s));
-            apps.chain(services)
-                .find(|(kind, _, s)| starter(*kind, s).is_none())
-                .map(|(kind, n, s)| {
-                    let known: Vec<String> = STARTERS
-                        .iter()
-                        .filter(|st| st.kind == kind && st.ready)
-                        .map(|st| format!("{} ({})", st.name, st.summary))
-                        .collect();
-                    format!("{} \"{n}\" has starter \"{s}\" (this dfworx has: {})", kind.noun(), known.join("; "))
-                })
+            apps.chain(services).find(|(kind, _, s)| starter(*kind, s).is_none()).map(|(kind, n, s)| {
+                let known: Vec<String> = STARTERS
+                    .iter()
+                    .filter(|st| st.kind == kind && st.ready)
+                    .map(|st| format!("{} ({})", st.name, st.summary))
+                    .collect();
+                format!("{} \"{n}\" has starter \"{s}\" (this dfworx has: {})", kind.noun(), known.join("; "))
+            })
         },
         message: "there is no such starter for this kind of unit",
         hint: "name one of the starters listed above, or leave `starter:` out for the default (projects)",
@@ -348,5 +354,75 @@ mod tests {
         for (i, rule) in RULES.iter().enumerate() {
             assert!(RULES[..i].iter().all(|other| other.id != rule.id), "{} twice", rule.id);
         }
+    }
+}
+
+/// An oracle for [`RULES`], written without them: it says, for every combination of choices, which
+/// combinations this dfworx can generate, and checks that the rules refuse exactly the others and
+/// that every combination they accept renders in memory (no template error, no path made twice).
+#[cfg(test)]
+mod oracle {
+    use super::*;
+    use crate::manifest::Manifest;
+
+    /// What this dfworx has templates for, stated directly.
+    fn buildable(tenancy: Tenancy, with: &[Extra], framework: Framework, app: &str, service: &str) -> bool {
+        tenancy == Tenancy::Org
+            && with.is_empty()
+            && framework == Framework::Fastapi
+            && app == "projects"
+            && service == "projects"
+    }
+
+    fn subsets(all: &[Extra]) -> Vec<Vec<Extra>> {
+        (0..1u32 << all.len())
+            .map(|mask| all.iter().enumerate().filter(|(i, _)| mask & (1 << i) != 0).map(|(_, e)| *e).collect())
+            .collect()
+    }
+
+    #[test]
+    fn the_rules_refuse_exactly_what_cannot_be_generated_and_the_rest_renders() {
+        let set = crate::templates::TemplateSet::embedded().unwrap();
+        let renderer = crate::render::Renderer::new(&set).unwrap();
+        let secrets = crate::render::Secrets { jwt_secret: "0".repeat(64), api_db_password: "1".repeat(64) };
+        let starters = ["projects", "chat", "booking", "content", "nope"];
+        let (mut accepted, mut refused) = (0, 0);
+        for tenancy in Tenancy::ALL {
+            for with in subsets(&Extra::ALL) {
+                for framework in Framework::ALL {
+                    for app in starters {
+                        for service in starters {
+                            let mut manifest = Manifest::new("acme", &["web".into()], &["api".into()]);
+                            manifest.tenancy = tenancy;
+                            manifest.with.clone_from(&with);
+                            manifest.apps[0].starter = Some(app.into());
+                            manifest.services[0].framework = Some(framework);
+                            manifest.services[0].starter = Some(service.into());
+                            let verdict = manifest.check();
+                            let expected = buildable(tenancy, &with, framework, app, service);
+                            assert_eq!(
+                                verdict.is_ok(),
+                                expected,
+                                "{tenancy} {with:?} {framework} app={app} service={service}: {verdict:?}"
+                            );
+                            if expected {
+                                let mut versions = crate::render::MigrationVersions::new(
+                                    std::collections::BTreeMap::new(),
+                                    "2026-01-01T00:00:00Z".parse().unwrap(),
+                                );
+                                renderer.render_all(&manifest, &mut versions, &secrets).unwrap();
+                                accepted += 1;
+                            } else {
+                                let err = verdict.unwrap_err();
+                                assert!(err.message.contains("(rule "), "no rule id in: {}", err.message);
+                                refused += 1;
+                            }
+                        }
+                    }
+                }
+            }
+        }
+        assert_eq!(accepted + refused, 4 * 8 * 2 * 5 * 5);
+        assert!(accepted >= 1);
     }
 }

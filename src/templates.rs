@@ -16,42 +16,11 @@ use crate::relpath::RelPath;
 static EMBEDDED: Dir<'static> = include_dir!("$CARGO_MANIFEST_DIR/templates");
 
 const OWNERSHIP_FILE: &str = "ownership.yaml";
+use crate::roots::ROOTS_FILE;
 pub const RENDER_SUFFIX: &str = ".tera";
 /// Far more than any template set needs (the embedded one has about 130 files, 300 KiB).
 const MAX_FILES: usize = 5_000;
 const MAX_BYTES: u64 = 64 << 20;
-
-/// Where the files of each template root land.
-#[derive(Clone, Copy, Debug, PartialEq, Eq)]
-pub enum Root {
-    Workspace,
-    App,
-    Service,
-    /// Added to `Service` for the service that owns auth (sign-up, sign-in, the tenant API).
-    ServiceAuth,
-    /// Added to `Service` for every other service: it only verifies access tokens.
-    ServiceResource,
-    PackageTs,
-    PackagePython,
-    SharedMigrations,
-    AppMigrations,
-}
-
-impl Root {
-    pub fn dir(self) -> &'static str {
-        match self {
-            Self::Workspace => "workspace/",
-            Self::App => "app/",
-            Self::Service => "service/",
-            Self::ServiceAuth => "service-auth/",
-            Self::ServiceResource => "service-resource/",
-            Self::PackageTs => "package-ts/",
-            Self::PackagePython => "package-python/",
-            Self::SharedMigrations => "migrations/shared/",
-            Self::AppMigrations => "migrations/app/",
-        }
-    }
-}
 
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize, PartialOrd, Ord, Hash)]
 #[serde(rename_all = "kebab-case")]
@@ -83,8 +52,8 @@ impl TemplateFile {
     }
 
     /// The path below its root, as it lands: `.tera` dropped, `dot-x` → `.x`, unit module dirs named.
-    pub fn output_path(&self, root: Root, unit_snake: Option<&str>) -> String {
-        let below = &self.path[root.dir().len()..];
+    pub fn output_path(&self, root_dir: &str, unit_snake: Option<&str>) -> String {
+        let below = &self.path[root_dir.len()..];
         let below = below.strip_suffix(RENDER_SUFFIX).unwrap_or(below);
         below
             .split('/')
@@ -145,6 +114,8 @@ impl OwnershipRules {
 pub struct TemplateSet {
     pub files: Vec<TemplateFile>,
     pub ownership: OwnershipRules,
+    /// `roots.yaml`: which directories render, for what, when.
+    pub roots: Vec<crate::roots::Root>,
     /// Where the set came from, for error messages: "embedded templates" or a directory.
     pub origin: String,
 }
@@ -217,12 +188,30 @@ impl TemplateSet {
             .map(|f| String::from_utf8_lossy(&f.contents).into_owned())
             .ok_or_else(|| UserError::new(format!("{origin} has no {OWNERSHIP_FILE}")))?;
         let ownership = OwnershipRules::parse(&ownership_text, &format!("{origin}/{OWNERSHIP_FILE}"))?;
-        Ok(Self { files, ownership, origin })
+        // A set exported before the table existed has none: it is laid out like the embedded one.
+        let (roots_text, roots_origin) = if let Some(f) = files.iter().find(|f| f.path == ROOTS_FILE) {
+            (String::from_utf8_lossy(&f.contents).into_owned(), format!("{origin}/{ROOTS_FILE}"))
+        } else {
+            let embedded = EMBEDDED.get_file(ROOTS_FILE).expect("the embedded set has roots.yaml");
+            (String::from_utf8_lossy(embedded.contents()).into_owned(), format!("embedded {ROOTS_FILE}"))
+        };
+        let roots = crate::roots::parse(&roots_text, &roots_origin)?;
+        if let Some(stray) = files.iter().find(|f| {
+            f.path != OWNERSHIP_FILE && f.path != ROOTS_FILE && crate::roots::owner(&roots, &f.path).is_none()
+        }) {
+            return Err(UserError::new(format!(
+                "template {} in {origin} is in no directory of {ROOTS_FILE}, so nothing would render it",
+                stray.path
+            ))
+            .hint(format!("move it into a template directory, or add its directory to {ROOTS_FILE}"))
+            .into());
+        }
+        Ok(Self { files, ownership, roots, origin })
     }
 
-    /// The files under one root, in path order.
-    pub fn under(&self, root: Root) -> impl Iterator<Item = &TemplateFile> {
-        self.files.iter().filter(move |f| f.path.starts_with(root.dir()))
+    /// The files of one root (not those of a deeper root inside it), in path order.
+    pub fn under<'s>(&'s self, root: &'s crate::roots::Root) -> impl Iterator<Item = &'s TemplateFile> {
+        self.files.iter().filter(move |f| crate::roots::owner(&self.roots, &f.path).is_some_and(|r| r.dir == root.dir))
     }
 }
 
@@ -248,13 +237,13 @@ mod tests {
 
     #[test]
     fn output_paths_drop_the_suffix_and_map_dotfiles() {
-        assert_eq!(file("workspace/dot-gitignore").output_path(Root::Workspace, None), ".gitignore");
+        assert_eq!(file("workspace/dot-gitignore").output_path("workspace/", None), ".gitignore");
         assert_eq!(
-            file("workspace/dot-github/workflows/ci.yml.tera").output_path(Root::Workspace, None),
+            file("workspace/dot-github/workflows/ci.yml.tera").output_path("workspace/", None),
             ".github/workflows/ci.yml"
         );
         assert_eq!(
-            file("service/src/__unit_snake__/main.py").output_path(Root::Service, Some("auth_service")),
+            file("service/src/__unit_snake__/main.py").output_path("service/", Some("auth_service")),
             "src/auth_service/main.py"
         );
     }

@@ -379,17 +379,24 @@ fn the_api_client_is_generated_from_the_service_that_owns_auth_and_ci_checks_it_
 #[test]
 fn every_file_of_the_default_workspace_keeps_its_bytes() {
     use sha2::Digest as _;
+    use std::fmt::Write as _;
     let sb = Sandbox::new();
-    let out = sb.command(&["new", "acme", "--yes", "--no-git"]).env("SOURCE_DATE_EPOCH", "1893456000").output().unwrap();
+    let out =
+        sb.command(&["new", "acme", "--yes", "--no-git"]).env("SOURCE_DATE_EPOCH", "1893456000").output().unwrap();
     assert!(out.status.success(), "{}", stderr(&out));
-    let hashes: String = tree(&sb.path("acme"))
-        .into_iter()
-        .filter(|(path, _)| path != ".env" && path != ".dfworx/state.json")
-        .map(|(path, bytes)| format!("{}  {path}\n", hex(&sha2::Sha256::digest(&bytes))))
-        .collect();
+    let mut hashes = String::new();
+    for (path, bytes) in tree(&sb.path("acme")) {
+        if path != ".env" && path != ".dfworx/state.json" {
+            let _ = writeln!(hashes, "{}  {path}", hex(&sha2::Sha256::digest(&bytes)));
+        }
+    }
     insta::assert_snapshot!("default_workspace_hashes", hashes);
 }
 
 fn hex(bytes: &[u8]) -> String {
-    bytes.iter().map(|b| format!("{b:02x}")).collect()
+    use std::fmt::Write as _;
+    bytes.iter().fold(String::new(), |mut out, b| {
+        let _ = write!(out, "{b:02x}");
+        out
+    })
 }

@@ -1,0 +1,84 @@
+//! Stack choices in dfworx.yaml (tenancy, with, framework, starter) and the presets that fill them
+//! in: what a user sees when a combination cannot be generated, and that the defaults change nothing.
+
+mod common;
+
+use common::{Sandbox, stderr, tree};
+
+fn new(sb: &Sandbox, args: &[&str]) -> std::process::Output {
+    let mut all = vec!["new", "acme", "--yes", "--no-git"];
+    all.extend_from_slice(args);
+    sb.dfworx(&all)
+}
+
+#[test]
+fn a_preset_shows_its_choices_as_flags_and_a_combination_without_templates_writes_nothing() {
+    let sb = Sandbox::new();
+    let out = sb.dfworx(&["new", "acme", "--preset", "booking", "--dry-run"]);
+    let said = stderr(&out);
+    assert_eq!(out.status.code(), Some(1), "{said}");
+    assert!(
+        said.contains("--tenancy context --with pgbouncer --app web --service api:nestjs --starter web=booking --starter api=booking"),
+        "{said}"
+    );
+    assert!(said.contains("(rule starter-not-yet)"), "{said}");
+    assert!(!sb.path("acme").exists());
+
+    for (args, rule) in [
+        (&["--tenancy", "context"][..], "tenancy-not-yet"),
+        (&["--with", "pgbouncer,n8n"], "extras-not-yet"),
+        (&["--service", "api:nestjs"], "nestjs-not-yet"),
+        (&["--starter", "web=shop"], "unknown-starter"),
+    ] {
+        let out = new(&sb, args);
+        assert_eq!(out.status.code(), Some(1), "{args:?}: {}", stderr(&out));
+        assert!(stderr(&out).contains(&format!("(rule {rule})")), "{args:?}: {}", stderr(&out));
+        assert!(stderr(&out).contains("hint: "), "{args:?}: {}", stderr(&out));
+        assert!(!sb.path("acme").exists(), "{args:?} wrote files");
+    }
+}
+
+#[test]
+fn the_default_preset_generates_the_default_workspace() {
+    let plain = Sandbox::new();
+    assert!(new(&plain, &[]).status.success());
+    let preset = Sandbox::new();
+    let out = new(&preset, &["--preset", "dfworx"]);
+    assert!(out.status.success(), "{}", stderr(&out));
+    let skip = |path: &str| matches!(path, ".env" | ".dfworx/state.json" | "dfworx.yaml") || path.contains("migrations/");
+    let a: Vec<_> = tree(&plain.path("acme")).into_iter().filter(|(p, _)| !skip(p)).collect();
+    let b: Vec<_> = tree(&preset.path("acme")).into_iter().filter(|(p, _)| !skip(p)).collect();
+    assert_eq!(a.len(), b.len());
+    for ((path_a, bytes_a), (path_b, bytes_b)) in a.iter().zip(&b) {
+        assert_eq!(path_a, path_b);
+        // Migration versions in docs are times; everything else is the same bytes.
+        if !path_a.starts_with("docs/") && !path_a.starts_with("supabase/") {
+            assert!(bytes_a == bytes_b, "{path_a} differs");
+        }
+    }
+    // The manifest stores the resolved choices, never the preset's name.
+    let manifest = preset.read("acme/dfworx.yaml");
+    assert!(manifest.contains("  - name: auth-service\n    port: 8000\n    framework: fastapi\n    starter: projects\n"), "{manifest}");
+    assert!(!manifest.contains("preset"), "{manifest}");
+}
+
+#[test]
+fn a_choice_edited_into_the_manifest_is_checked_before_anything_is_rendered() {
+    let sb = Sandbox::new();
+    assert!(new(&sb, &[]).status.success());
+    let before = tree(&sb.path("acme"));
+    let manifest = sb.read("acme/dfworx.yaml").replace("name: acme\n", "name: acme\ntenancy: context\n");
+    std::fs::write(sb.path("acme/dfworx.yaml"), &manifest).unwrap();
+    let out = sb.dfworx(&["-C", "acme", "sync"]);
+    assert_eq!(out.status.code(), Some(1), "{}", stderr(&out));
+    assert!(stderr(&out).contains("tenancy is context: only `tenancy: org` has templates"), "{}", stderr(&out));
+    let mut after = tree(&sb.path("acme"));
+    after.insert("dfworx.yaml".into(), before["dfworx.yaml"].clone());
+    assert!(after == before, "sync changed files although it refused");
+
+    let typo = manifest.replace("tenancy: context", "tenancy: orgs");
+    std::fs::write(sb.path("acme/dfworx.yaml"), typo).unwrap();
+    let out = sb.dfworx(&["-C", "acme", "sync", "--check"]);
+    assert_eq!(out.status.code(), Some(1), "{}", stderr(&out));
+    assert!(stderr(&out).contains("orgs"), "{}", stderr(&out));
+}
