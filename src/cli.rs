@@ -117,6 +117,9 @@ pub struct NewArgs {
     /// Do not install (and do not ask)
     #[arg(long)]
     pub no_install: bool,
+    /// Print the plan as JSON on stdout (with --dry-run: and write nothing)
+    #[arg(long)]
+    pub json: bool,
 }
 
 #[derive(Args, Debug)]
@@ -188,6 +191,9 @@ pub struct AddArgs {
     /// Print the plan with diffs and write nothing
     #[arg(long)]
     pub dry_run: bool,
+    /// Print the plan as JSON on stdout (with --dry-run: and write nothing)
+    #[arg(long)]
+    pub json: bool,
 }
 
 #[derive(Args, Debug)]
@@ -202,6 +208,9 @@ pub struct RemoveArgs {
     /// Print the plan with diffs and write nothing
     #[arg(long)]
     pub dry_run: bool,
+    /// Print the plan as JSON on stdout (with --dry-run: and write nothing)
+    #[arg(long)]
+    pub json: bool,
 }
 
 #[derive(Args, Debug)]

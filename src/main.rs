@@ -14,6 +14,7 @@ mod lockfile;
 mod manifest;
 mod migrate;
 mod names;
+mod operations;
 mod plan;
 mod printer;
 mod prompt;

@@ -45,7 +45,8 @@ fn the_default_preset_generates_the_default_workspace() {
     let preset = Sandbox::new();
     let out = new(&preset, &["--preset", "dfworx"]);
     assert!(out.status.success(), "{}", stderr(&out));
-    let skip = |path: &str| matches!(path, ".env" | ".dfworx/state.json" | "dfworx.yaml") || path.contains("migrations/");
+    let skip =
+        |path: &str| matches!(path, ".env" | ".dfworx/state.json" | "dfworx.yaml") || path.contains("migrations/");
     let a: Vec<_> = tree(&plain.path("acme")).into_iter().filter(|(p, _)| !skip(p)).collect();
     let b: Vec<_> = tree(&preset.path("acme")).into_iter().filter(|(p, _)| !skip(p)).collect();
     assert_eq!(a.len(), b.len());
@@ -58,7 +59,10 @@ fn the_default_preset_generates_the_default_workspace() {
     }
     // The manifest stores the resolved choices, never the preset's name.
     let manifest = preset.read("acme/dfworx.yaml");
-    assert!(manifest.contains("  - name: auth-service\n    port: 8000\n    framework: fastapi\n    starter: projects\n"), "{manifest}");
+    assert!(
+        manifest.contains("  - name: auth-service\n    port: 8000\n    framework: fastapi\n    starter: projects\n"),
+        "{manifest}"
+    );
     assert!(!manifest.contains("preset"), "{manifest}");
 }
 

@@ -4,8 +4,6 @@
 use std::path::Path;
 
 use crate::cli::{AddArgs, RemoveArgs};
-use crate::commands::new::bookkeeping;
-use crate::commands::sync::{self, Output};
 use crate::disk::Entry;
 use crate::error::{UserError, exit};
 use crate::interrupt::Interrupt;
@@ -13,9 +11,11 @@ use crate::lockfile::Mode;
 use crate::manifest::edit::{self, Edit};
 use crate::manifest::{self, Lang, Manifest, Package, PortedUnit};
 use crate::names::{self, NameRole, UnitKind};
+use crate::operations::{self, OnConflict, Request, Show};
 use crate::printer::Printer;
 use crate::reconcile;
 use crate::relpath::RelPath;
+use crate::render::Secrets;
 use crate::units::Units;
 use crate::workspace::Workspace;
 
@@ -69,7 +69,8 @@ pub fn add(args: &AddArgs, directory: Option<&Path>, printer: &Printer, interrup
     let edits = [Edit::Append { list, fields }, version_edit()];
     let what = format!("add {} {name}", kind.noun());
     let text = edit::rewrite(&workspace.manifest_text, &manifest, &edits, &what)?;
-    let code = change(&workspace, &manifest, text, args.dry_run, reconcile::Options::default(), printer, interrupt)?;
+    let show = Show { diff: args.dry_run && !args.json, dry_run: args.dry_run, json: args.json, ..Show::default() };
+    let code = change(&workspace, &manifest, text, show, reconcile::Options::default(), printer, interrupt)?;
     if code == exit::OK && !args.dry_run {
         lockfiles_note(kind, printer);
     }
@@ -123,7 +124,8 @@ pub fn remove(
     let what = format!("remove {} {name}", kind.noun());
     let text =
         edit::rewrite(&workspace.manifest_text, &manifest, &[Edit::Remove { list, name }, version_edit()], &what)?;
-    let code = change(&workspace, &manifest, text, args.dry_run, options, printer, interrupt)?;
+    let show = Show { diff: args.dry_run && !args.json, dry_run: args.dry_run, json: args.json, ..Show::default() };
+    let code = change(&workspace, &manifest, text, show, options, printer, interrupt)?;
     if code == exit::OK && !args.dry_run {
         lockfiles_note(kind, printer);
     }
@@ -221,23 +223,21 @@ fn change(
     workspace: &Workspace,
     manifest: &Manifest,
     text: String,
-    dry_run: bool,
+    show: Show,
     options: reconcile::Options,
     printer: &Printer,
     interrupt: &Interrupt,
 ) -> anyhow::Result<u8> {
-    let mut plan = sync::plan(workspace, manifest, None, options, printer)?;
-    plan.files.push(bookkeeping(&workspace.disk, manifest::FILE_NAME, text)?);
-    let conflicts: Vec<String> = plan.conflicts().map(|f| format!("{} ({})", f.path, f.action.label())).collect();
-    if !conflicts.is_empty() && !dry_run {
-        return Err(UserError::new(format!(
-            "the workspace has pending conflicts, so nothing was changed:\n  {}",
-            conflicts.join("\n  ")
-        ))
-        .hint("run `dfworx sync` and resolve them first")
-        .into());
-    }
-    let output = Output { check: false, diff: dry_run, dry_run, json: false };
-    let code = sync::report_and_apply(workspace, &plan, &output, printer, interrupt)?;
-    Ok(if code == exit::OK { exit::OK } else { code })
+    let templates = operations::template_set(&workspace.disk, manifest, None)?;
+    let previous = operations::saved_state(workspace, printer)?;
+    let plan = operations::plan(&Request {
+        disk: &workspace.disk,
+        manifest,
+        manifest_text: Some(text),
+        templates: &templates,
+        previous: Some(&previous),
+        options,
+        secrets: &Secrets::random()?,
+    })?;
+    operations::report_and_apply(&workspace.disk, &plan, show, OnConflict::Refuse, printer, interrupt)
 }

@@ -7,17 +7,16 @@ use crate::disk::Disk;
 use crate::error::{UserError, exit};
 use crate::fresh::{self, Claim};
 use crate::interrupt::Interrupt;
-use crate::manifest::{self, Manifest};
+use crate::manifest::Manifest;
 use crate::names::{self, NameRole, UnitKind};
-use crate::plan::{Action, FileChange, Plan};
+use crate::operations::{self, OnConflict, Request, Show};
+use crate::plan::{Action, Plan};
 use crate::printer::Printer;
-use crate::reconcile::{self, Reconciled, reconcile};
-use crate::relpath::RelPath;
+use crate::reconcile;
 use crate::render::Secrets;
 use crate::stack::{Framework, Preset, PresetUnit};
-use crate::state::{self, State};
 use crate::templates::TemplateSet;
-use crate::{git, install, journal, prompt};
+use crate::{git, install, prompt};
 
 const DEFAULT_APP: &str = "web";
 const DEFAULT_SERVICE: &str = "auth-service";
@@ -40,13 +39,19 @@ pub fn run(args: &NewArgs, printer: &Printer, interrupt: &Interrupt) -> anyhow::
     let templates = TemplateSet::embedded()?;
 
     if args.dry_run {
-        let plan = plan(&Disk::new(&settings.target), &settings.manifest, &templates, crate::render::now())?;
-        plan.print(printer, true)?;
-        printer.note("Dry run: nothing was written.");
-        return Ok(exit::OK);
+        let plan = plan(&Disk::new(&settings.target), &settings.manifest, &templates)?;
+        let show = Show { dry_run: true, json: args.json, every_file: true, ..Show::default() };
+        return operations::report_and_apply(
+            &Disk::new(&settings.target),
+            &plan,
+            show,
+            OnConflict::RefuseDiffering,
+            printer,
+            interrupt,
+        );
     }
     let claim = Claim::take(&settings.target, args.force, printer)?;
-    let written = write(&claim, &settings, &templates, interrupt);
+    let written = write(&claim, &settings, &templates, args.json, printer, interrupt);
     let plan = match written {
         Ok(plan) => plan,
         Err(err) => {
@@ -89,24 +94,17 @@ fn commit(target: &Path, printer: &Printer) -> bool {
 }
 
 /// Plans the workspace in the claimed directory and writes it all or nothing.
-fn write(claim: &Claim, settings: &Settings, templates: &TemplateSet, interrupt: &Interrupt) -> anyhow::Result<Plan> {
-    let plan = plan(&claim.disk, &settings.manifest, templates, crate::render::now())?;
-    let conflicts: Vec<&str> = plan
-        .files
-        .iter()
-        .filter(|f| f.action.is_conflict() || (f.owner.is_none() && f.action == Action::Update))
-        .map(|f| f.path.as_str())
-        .collect();
-    if !conflicts.is_empty() {
-        return Err(UserError::new(format!(
-            "{} already holds files that differ from what dfworx would write:\n  {}",
-            settings.target.display(),
-            conflicts.join("\n  ")
-        ))
-        .hint("--force never overwrites a differing file; move those files away or choose an empty directory")
-        .into());
-    }
-    journal::apply(&claim.disk, &plan.changes(), &crate::cli::command_line(), interrupt)?;
+fn write(
+    claim: &Claim,
+    settings: &Settings,
+    templates: &TemplateSet,
+    json: bool,
+    printer: &Printer,
+    interrupt: &Interrupt,
+) -> anyhow::Result<Plan> {
+    let plan = plan(&claim.disk, &settings.manifest, templates)?;
+    let show = Show { json, ..Show::default() };
+    operations::report_and_apply(&claim.disk, &plan, show, OnConflict::RefuseDiffering, printer, interrupt)?;
     Ok(plan)
 }
 
@@ -250,34 +248,18 @@ fn unit_list(
     Ok(list)
 }
 
-/// The plan for a new workspace: the reconcile engine against an empty state, plus the bookkeeping
-/// files. The manifest is saved last: it is what makes the directory a workspace.
-pub fn plan(disk: &Disk, manifest: &Manifest, templates: &TemplateSet, now: jiff::Timestamp) -> anyhow::Result<Plan> {
-    let Reconciled { mut plan, state } = reconcile(
+/// The plan for a new workspace: the operations path against no state, the manifest saved last
+/// (it is what makes the directory a workspace).
+pub fn plan(disk: &Disk, manifest: &Manifest, templates: &TemplateSet) -> anyhow::Result<Plan> {
+    operations::plan(&Request {
         disk,
         manifest,
+        manifest_text: Some(manifest.to_yaml()),
         templates,
-        &State::default(),
-        reconcile::Options::default(),
-        now,
-        &Secrets::random()?,
-    )?;
-    plan.files.push(bookkeeping(disk, state::FILE_PATH, state.to_json())?);
-    plan.files.push(bookkeeping(disk, manifest::FILE_NAME, manifest.to_yaml())?);
-    Ok(plan)
-}
-
-/// A file dfworx keeps for itself (state, manifest), classified against the disk.
-pub fn bookkeeping(disk: &Disk, path: &str, contents: String) -> anyhow::Result<FileChange> {
-    let path = RelPath::parse(path, "dfworx")?;
-    let before = disk.read(&path)?;
-    let contents = contents.into_bytes();
-    let action = match &before {
-        Some(existing) if *existing == contents => Action::Unchanged,
-        Some(_) => Action::Update,
-        None => Action::Create,
-    };
-    Ok(FileChange { path, action, contents, before, executable: false, owner: None })
+        previous: None,
+        options: reconcile::Options::default(),
+        secrets: &Secrets::random()?,
+    })
 }
 
 fn next_steps(settings: &Settings, installed: bool, committed: bool, printer: &Printer) {
