@@ -380,6 +380,17 @@ mod oracle {
             .collect()
     }
 
+    /// Every JSON and YAML file a combination renders parses (tsconfig files are JSON with comments).
+    fn parses(path: &str, bytes: &[u8]) {
+        let text = std::str::from_utf8(bytes).unwrap_or_else(|_| panic!("{path} is not UTF-8"));
+        let name = path.rsplit('/').next().unwrap_or(path);
+        if name.ends_with(".json") && !name.starts_with("tsconfig") {
+            serde_json::from_str::<serde_json::Value>(text).unwrap_or_else(|e| panic!("{path}: {e}"));
+        } else if name.ends_with(".yaml") || name.ends_with(".yml") {
+            serde_saphyr::from_str::<serde_json::Value>(text).unwrap_or_else(|e| panic!("{path}: {e}"));
+        }
+    }
+
     #[test]
     fn the_rules_refuse_exactly_what_cannot_be_generated_and_the_rest_renders() {
         let set = crate::templates::TemplateSet::embedded().unwrap();
@@ -410,7 +421,10 @@ mod oracle {
                                     std::collections::BTreeMap::new(),
                                     "2026-01-01T00:00:00Z".parse().unwrap(),
                                 );
-                                renderer.render_all(&manifest, &mut versions, &secrets).unwrap();
+                                let files = renderer.render_all(&manifest, &mut versions, &secrets).unwrap();
+                                for file in &files {
+                                    parses(&file.path, &file.contents);
+                                }
                                 accepted += 1;
                             } else {
                                 let err = verdict.unwrap_err();
