@@ -384,9 +384,10 @@ mod oracle {
     fn parses(path: &str, bytes: &[u8]) {
         let text = std::str::from_utf8(bytes).unwrap_or_else(|_| panic!("{path} is not UTF-8"));
         let name = path.rsplit('/').next().unwrap_or(path);
-        if name.ends_with(".json") && !name.starts_with("tsconfig") {
+        let extension = std::path::Path::new(name).extension().and_then(|e| e.to_str()).unwrap_or_default();
+        if extension == "json" && !name.starts_with("tsconfig") {
             serde_json::from_str::<serde_json::Value>(text).unwrap_or_else(|e| panic!("{path}: {e}"));
-        } else if name.ends_with(".yaml") || name.ends_with(".yml") {
+        } else if extension == "yaml" || extension == "yml" {
             serde_saphyr::from_str::<serde_json::Value>(text).unwrap_or_else(|e| panic!("{path}: {e}"));
         }
     }
