@@ -41,7 +41,7 @@ pub enum Command {
     New(NewArgs),
     /// Add an app, a service or a package to the workspace
     #[command(
-        after_help = "Examples:\n  dfworx add app admin\n  dfworx add service billing --dry-run\n  dfworx add package shared-utils --lang python"
+        after_help = "Examples:\n  dfworx add app admin\n  dfworx add service billing --dry-run\n  dfworx add service api --framework nestjs\n  dfworx add package shared-utils --lang python"
     )]
     Add(AddArgs),
     /// Remove an app, a service or a package from the workspace's manifest and managed files
@@ -188,6 +188,12 @@ pub struct AddArgs {
     /// Host port of an app or service (default: the next free one)
     #[arg(long)]
     pub port: Option<u16>,
+    /// Framework of a service [default: fastapi]
+    #[arg(long, value_enum)]
+    pub framework: Option<crate::stack::Framework>,
+    /// The domain slice an app or service starts with [default: projects]
+    #[arg(long)]
+    pub starter: Option<String>,
     /// Print the plan with diffs and write nothing
     #[arg(long)]
     pub dry_run: bool,

@@ -86,3 +86,32 @@ fn a_choice_edited_into_the_manifest_is_checked_before_anything_is_rendered() {
     assert_eq!(out.status.code(), Some(1), "{}", stderr(&out));
     assert!(stderr(&out).contains("orgs"), "{}", stderr(&out));
 }
+
+#[test]
+fn add_takes_a_framework_and_a_starter_and_checks_them_against_the_rules() {
+    let sb = Sandbox::new();
+    assert!(new(&sb, &[]).status.success());
+    let before = tree(&sb.path("acme"));
+    for (args, expected) in [
+        (&["add", "service", "api", "--framework", "nestjs"][..], "(rule nestjs-not-yet)"),
+        (&["add", "app", "shop", "--starter", "chat"], "(rule starter-not-yet)"),
+        (&["add", "app", "shop", "--framework", "fastapi"], "--framework applies to services only"),
+        (&["add", "package", "kit", "--starter", "projects"], "--starter applies to apps and services only"),
+    ] {
+        let mut all = vec!["-C", "acme"];
+        all.extend_from_slice(args);
+        let out = sb.dfworx(&all);
+        assert_eq!(out.status.code(), Some(1), "{args:?}: {}", stderr(&out));
+        assert!(stderr(&out).contains(expected), "{args:?}: {}", stderr(&out));
+        assert!(tree(&sb.path("acme")) == before, "{args:?} changed the workspace");
+    }
+    let out =
+        sb.dfworx(&["-C", "acme", "add", "service", "billing", "--framework", "fastapi", "--starter", "projects"]);
+    assert!(out.status.success(), "{}", stderr(&out));
+    let manifest = sb.read("acme/dfworx.yaml");
+    assert!(
+        manifest.contains("  - name: billing\n    port: 8001\n    framework: fastapi\n    starter: projects\n"),
+        "{manifest}"
+    );
+    assert_eq!(sb.dfworx(&["-C", "acme", "sync", "--check"]).status.code(), Some(0));
+}

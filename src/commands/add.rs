@@ -40,7 +40,7 @@ pub fn add(args: &AddArgs, directory: Option<&Path>, printer: &Printer, interrup
         .into());
     }
     names::validate(NameRole::Unit(kind), name)?;
-    check_free(&workspace, kind, name, args.lang)?;
+    check_free(&workspace, kind, name, args)?;
 
     let mut manifest = workspace.manifest.clone();
     manifest.dfworx = env!("CARGO_PKG_VERSION").to_string();
@@ -53,8 +53,18 @@ pub fn add(args: &AddArgs, directory: Option<&Path>, printer: &Printer, interrup
                 (&mut manifest.services, manifest::FIRST_SERVICE_PORT)
             };
             let port = args.port.map_or_else(|| free_port(&workspace.manifest, first), Ok)?;
-            units.push(PortedUnit::new(name, port));
+            let mut unit = PortedUnit::new(name, port);
             fields.push(("port", port.to_string()));
+            // Written only when given: the defaults stay implicit, as in a manifest from `dfworx new`.
+            if let Some(framework) = args.framework {
+                unit.framework = Some(framework);
+                fields.push(("framework", framework.label().to_string()));
+            }
+            if let Some(starter) = &args.starter {
+                unit.starter = Some(starter.clone());
+                fields.push(("starter", edit::scalar(starter)));
+            }
+            units.push(unit);
             if kind == UnitKind::App { "apps" } else { "services" }
         }
         UnitKind::Package => {
@@ -148,9 +158,15 @@ pub fn remove(
 }
 
 /// The unit's name must be new to the workspace, and its directory free.
-fn check_free(workspace: &Workspace, kind: UnitKind, name: &str, lang: Option<Lang>) -> anyhow::Result<()> {
-    if lang.is_some() && kind != UnitKind::Package {
+fn check_free(workspace: &Workspace, kind: UnitKind, name: &str, args: &AddArgs) -> anyhow::Result<()> {
+    if args.lang.is_some() && kind != UnitKind::Package {
         return Err(UserError::new("--lang applies to packages only").hint("drop --lang").into());
+    }
+    if args.framework.is_some() && kind != UnitKind::Service {
+        return Err(UserError::new("--framework applies to services only").hint("drop --framework").into());
+    }
+    if args.starter.is_some() && kind == UnitKind::Package {
+        return Err(UserError::new("--starter applies to apps and services only").hint("drop --starter").into());
     }
     let snake = names::snake(name);
     if let Some((other_kind, other, _)) =
