@@ -21,6 +21,8 @@ mod reconcile;
 mod relpath;
 mod render;
 mod roots;
+#[cfg(test)]
+mod session_lint;
 mod stack;
 mod state;
 mod templates;

@@ -25,7 +25,9 @@ fn a_preset_shows_its_choices_as_flags_and_a_combination_without_templates_write
     assert!(!sb.path("acme").exists());
 
     for (args, rule) in [
-        (&["--tenancy", "context"][..], "tenancy-not-yet"),
+        (&["--tenancy", "schema"][..], "tenancy-not-yet"),
+        (&["--tenancy", "context"], "projects-needs-org"),
+        (&["--tenancy", "none", "--starter", "web=blank"], "projects-needs-org"),
         (&["--with", "pgbouncer,n8n"], "extras-not-yet"),
         (&["--service", "api:nestjs"], "nestjs-not-yet"),
         (&["--starter", "web=shop"], "unknown-starter"),
@@ -45,7 +47,8 @@ fn the_default_preset_generates_the_default_workspace() {
     let preset = Sandbox::new();
     let out = new(&preset, &["--preset", "dfworx"]);
     assert!(out.status.success(), "{}", stderr(&out));
-    let skip = |path: &str| matches!(path, ".env" | ".dfworx/state.json" | "dfworx.yaml") || path.contains("migrations/");
+    let skip =
+        |path: &str| matches!(path, ".env" | ".dfworx/state.json" | "dfworx.yaml") || path.contains("migrations/");
     let a: Vec<_> = tree(&plain.path("acme")).into_iter().filter(|(p, _)| !skip(p)).collect();
     let b: Vec<_> = tree(&preset.path("acme")).into_iter().filter(|(p, _)| !skip(p)).collect();
     assert_eq!(a.len(), b.len());
@@ -58,7 +61,10 @@ fn the_default_preset_generates_the_default_workspace() {
     }
     // The manifest stores the resolved choices, never the preset's name.
     let manifest = preset.read("acme/dfworx.yaml");
-    assert!(manifest.contains("  - name: auth-service\n    port: 8000\n    framework: fastapi\n    starter: projects\n"), "{manifest}");
+    assert!(
+        manifest.contains("  - name: auth-service\n    port: 8000\n    framework: fastapi\n    starter: projects\n"),
+        "{manifest}"
+    );
     assert!(!manifest.contains("preset"), "{manifest}");
 }
 
@@ -71,7 +77,12 @@ fn a_choice_edited_into_the_manifest_is_checked_before_anything_is_rendered() {
     std::fs::write(sb.path("acme/dfworx.yaml"), &manifest).unwrap();
     let out = sb.dfworx(&["-C", "acme", "sync"]);
     assert_eq!(out.status.code(), Some(1), "{}", stderr(&out));
-    assert!(stderr(&out).contains("tenancy is context: only `tenancy: org` has templates"), "{}", stderr(&out));
+    assert!(
+        stderr(&out).contains("app \"web\" has starter projects and tenancy is context")
+            && stderr(&out).contains("(rule projects-needs-org)"),
+        "{}",
+        stderr(&out)
+    );
     let mut after = tree(&sb.path("acme"));
     after.insert("dfworx.yaml".into(), before["dfworx.yaml"].clone());
     assert!(after == before, "sync changed files although it refused");
