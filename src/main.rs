@@ -22,6 +22,8 @@ mod reconcile;
 mod relpath;
 mod render;
 mod roots;
+#[cfg(test)]
+mod session_lint;
 mod stack;
 mod state;
 mod templates;

@@ -228,7 +228,7 @@ impl<'a> Renderer<'a> {
                 Each::App => &units.apps,
                 Each::Service => &units.services,
                 Each::Package => &units.packages,
-                Each::Migrations | Each::AppMigrations => continue,
+                Each::Migrations | Each::AppMigrations | Each::Include => continue,
             };
             // Overlays (several roots for one unit) only add files: a path made twice is refused below.
             for unit in each.iter().filter(|u| root.applies(manifest, Some(u))) {
@@ -383,31 +383,55 @@ mod tests {
         assert_eq!(migration_file_name("1_a.txt"), None);
     }
 
-    fn full_manifest() -> Manifest {
+    /// Two apps, two services (one owning auth), a package of each language, with `tenancy`: every
+    /// kind of unit. Tenancies other than org take the blank starter (the projects one needs org).
+    fn full_manifest(tenancy: crate::stack::Tenancy) -> Manifest {
         let mut manifest =
             Manifest::new("acme", &["web".into(), "admin".into()], &["auth-service".into(), "billing".into()]);
         manifest.packages.push(crate::manifest::Package { name: "shared-lib".into(), lang: crate::manifest::Lang::Ts });
         manifest
             .packages
             .push(crate::manifest::Package { name: "py-tools".into(), lang: crate::manifest::Lang::Python });
+        manifest.tenancy = tenancy;
+        if tenancy != crate::stack::Tenancy::Org {
+            for unit in manifest.apps.iter_mut().chain(manifest.services.iter_mut()) {
+                unit.starter = Some("blank".into());
+            }
+        }
+        manifest.check().unwrap();
         manifest
     }
 
-    fn render_full(now: &str) -> Vec<RenderedFile> {
+    fn render_full(now: &str, tenancy: crate::stack::Tenancy) -> Vec<RenderedFile> {
         let set = TemplateSet::embedded().unwrap();
         let renderer = Renderer::new(&set).unwrap();
         let mut versions = MigrationVersions::new(BTreeMap::new(), now.parse().unwrap());
         let secrets = Secrets { jwt_secret: "0".repeat(64), api_db_password: "1".repeat(64) };
-        renderer.render_all(&full_manifest(), &mut versions, &secrets).unwrap()
+        renderer.render_all(&full_manifest(tenancy), &mut versions, &secrets).unwrap()
     }
 
     #[test]
-    fn every_embedded_template_renders_for_every_kind_of_unit() {
+    fn every_embedded_template_renders_for_every_kind_of_unit_and_tenancy() {
+        use crate::stack::Tenancy;
         let set = TemplateSet::embedded().unwrap();
-        let files = render_full("2026-01-01T00:00:00Z");
+        let files: Vec<RenderedFile> = [Tenancy::Org, Tenancy::Context, Tenancy::None]
+            .into_iter()
+            .flat_map(|tenancy| render_full("2026-01-01T00:00:00Z", tenancy))
+            .collect();
         let used: std::collections::BTreeSet<&str> = files.iter().map(|f| f.template.as_str()).collect();
         for template in set.files.iter().filter(|f| f.path != "ownership.yaml" && f.path != crate::roots::ROOTS_FILE) {
-            assert!(used.contains(template.path.as_str()), "{} was never rendered", template.path);
+            let part = crate::roots::owner(&set.roots, &template.path).is_some_and(|r| r.each == Each::Include);
+            if part {
+                let include = format!("{{% include \"{}\" %}}", template.path);
+                let includers = set.files.iter().filter(|f| String::from_utf8_lossy(&f.contents).contains(&include));
+                assert!(
+                    includers.filter(|f| used.contains(f.path.as_str())).count() > 0,
+                    "nothing includes {}",
+                    template.path
+                );
+            } else {
+                assert!(used.contains(template.path.as_str()), "{} was never rendered", template.path);
+            }
         }
         for file in files.iter().filter(|f| f.template.ends_with(RENDER_SUFFIX)) {
             let text = String::from_utf8(file.contents.clone()).unwrap();
@@ -417,8 +441,8 @@ mod tests {
 
     #[test]
     fn rendering_twice_gives_identical_bytes() {
-        let a = render_full("2026-01-01T00:00:00Z");
-        let b = render_full("2026-01-01T00:00:00Z");
+        let a = render_full("2026-01-01T00:00:00Z", crate::stack::Tenancy::Context);
+        let b = render_full("2026-01-01T00:00:00Z", crate::stack::Tenancy::Context);
         assert_eq!(a.len(), b.len());
         for (x, y) in a.iter().zip(&b) {
             assert_eq!(x.path, y.path);

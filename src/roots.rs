@@ -20,6 +20,8 @@ pub enum Each {
     Package,
     Migrations,
     AppMigrations,
+    /// Never rendered on its own: parts that other templates `{% include %}` by path.
+    Include,
 }
 
 impl Each {
@@ -125,6 +127,12 @@ pub fn parse(text: &str, origin: &str) -> Result<Vec<Root>, UserError> {
             return Err(UserError::new(format!("{origin}: `dir: {}` is not a directory of the set", raw.dir)));
         }
         let when = raw.when.map(|map| condition(map, raw.each, &dir, origin)).transpose()?;
+        if raw.each == Each::Include && when.is_some() {
+            return Err(UserError::new(format!(
+                "{origin}: {dir} is rendered only where it is included, so it has no `when`"
+            ))
+            .hint("put the condition around the `{% include %}` in the template that includes it"));
+        }
         if roots.iter().any(|r| r.dir == dir) {
             return Err(UserError::new(format!("{origin}: the directory {dir} is listed twice"))
                 .hint("one row per directory: a directory is rendered for one kind of unit"));
@@ -189,6 +197,7 @@ mod tests {
             ("roots: [{dir: a, for: workspace, when: {framework: nestjs}}]", "rendered once"),
             ("roots: [{dir: a, for: app}, {dir: a/, for: service}]", "listed twice"),
             ("roots: [{dir: ../x, for: app}]", "not a directory of the set"),
+            ("roots: [{dir: p, for: include, when: {tenancy: org}}]", "has no `when`"),
         ];
         for (text, expected) in bad {
             let err = parse(text, "roots.yaml").unwrap_err();

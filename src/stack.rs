@@ -138,6 +138,8 @@ pub const STARTERS: &[Starter] = &[
         summary: "the tenant API: organizations, members and each app's projects (on the service that owns auth)",
         ready: true,
     },
+    Starter { name: "blank", kind: UnitKind::App, summary: "sign-up and sign-in only", ready: true },
+    Starter { name: "blank", kind: UnitKind::Service, summary: "sign-up and sign-in only", ready: true },
     Starter { name: "chat", kind: UnitKind::App, summary: "conversations with a streaming AI reply", ready: false },
     Starter {
         name: "chat",
@@ -291,9 +293,24 @@ pub const RULES: &[Rule] = &[
     },
     Rule {
         id: "tenancy-not-yet",
-        broken: |c| (c.tenancy != Tenancy::Org).then(|| format!("tenancy is {}", c.tenancy)),
-        message: "only `tenancy: org` has templates in this dfworx yet",
-        hint: "use `tenancy: org` (the default): organizations and memberships with row level security",
+        broken: |c| (c.tenancy == Tenancy::Schema).then(|| format!("tenancy is {}", c.tenancy)),
+        message: "`tenancy: schema` has no templates in this dfworx yet",
+        hint: "use `tenancy: org` (the default), `context` (a tenant_id checked against the transaction's tenant) or `none`",
+    },
+    Rule {
+        id: "projects-needs-org",
+        broken: |c| {
+            if c.tenancy == Tenancy::Org {
+                return None;
+            }
+            let apps = c.apps.iter().map(|(n, s)| (UnitKind::App, n, s));
+            let services = c.services.iter().map(|(n, _, s)| (UnitKind::Service, n, s));
+            apps.chain(services).find(|(.., s)| s.as_str() == "projects").map(|(kind, n, _)| {
+                format!("{} \"{n}\" has starter projects and tenancy is {}", kind.noun(), c.tenancy)
+            })
+        },
+        message: "the projects starter (organizations, members, projects) is built on `tenancy: org`",
+        hint: "give every app and service `--starter <name>=blank` (sign-up and sign-in only), or use `tenancy: org`",
     },
     Rule {
         id: "extras-not-yet",
@@ -361,17 +378,18 @@ mod tests {
 /// combinations this dfworx can generate, and checks that the rules refuse exactly the others and
 /// that every combination they accept renders in memory (no template error, no path made twice).
 #[cfg(test)]
-mod oracle {
+pub mod oracle {
     use super::*;
     use crate::manifest::Manifest;
 
     /// What this dfworx has templates for, stated directly.
     fn buildable(tenancy: Tenancy, with: &[Extra], framework: Framework, app: &str, service: &str) -> bool {
-        tenancy == Tenancy::Org
-            && with.is_empty()
-            && framework == Framework::Fastapi
-            && app == "projects"
-            && service == "projects"
+        let starters: &[&str] = match tenancy {
+            Tenancy::Org => &["projects", "blank"],
+            Tenancy::Context | Tenancy::None => &["blank"],
+            Tenancy::Schema => &[],
+        };
+        with.is_empty() && framework == Framework::Fastapi && starters.contains(&app) && starters.contains(&service)
     }
 
     fn subsets(all: &[Extra]) -> Vec<Vec<Extra>> {
@@ -392,13 +410,11 @@ mod oracle {
         }
     }
 
-    #[test]
-    fn the_rules_refuse_exactly_what_cannot_be_generated_and_the_rest_renders() {
-        let set = crate::templates::TemplateSet::embedded().unwrap();
-        let renderer = crate::render::Renderer::new(&set).unwrap();
-        let secrets = crate::render::Secrets { jwt_secret: "0".repeat(64), api_db_password: "1".repeat(64) };
-        let starters = ["projects", "chat", "booking", "content", "nope"];
-        let (mut accepted, mut refused) = (0, 0);
+    /// Every combination of choices, each as the manifest of a workspace with an app `web` and a
+    /// service `api` (starters: every known one, and one that does not exist).
+    pub fn every_combination() -> Vec<Manifest> {
+        let starters = ["projects", "blank", "chat", "booking", "content", "nope"];
+        let mut all = Vec::new();
         for tenancy in Tenancy::ALL {
             for with in subsets(&Extra::ALL) {
                 for framework in Framework::ALL {
@@ -410,34 +426,53 @@ mod oracle {
                             manifest.apps[0].starter = Some(app.into());
                             manifest.services[0].framework = Some(framework);
                             manifest.services[0].starter = Some(service.into());
-                            let verdict = manifest.check();
-                            let expected = buildable(tenancy, &with, framework, app, service);
-                            assert_eq!(
-                                verdict.is_ok(),
-                                expected,
-                                "{tenancy} {with:?} {framework} app={app} service={service}: {verdict:?}"
-                            );
-                            if expected {
-                                let mut versions = crate::render::MigrationVersions::new(
-                                    std::collections::BTreeMap::new(),
-                                    "2026-01-01T00:00:00Z".parse().unwrap(),
-                                );
-                                let files = renderer.render_all(&manifest, &mut versions, &secrets).unwrap();
-                                for file in &files {
-                                    parses(&file.path, &file.contents);
-                                }
-                                accepted += 1;
-                            } else {
-                                let err = verdict.unwrap_err();
-                                assert!(err.message.contains("(rule "), "no rule id in: {}", err.message);
-                                refused += 1;
-                            }
+                            all.push(manifest);
                         }
                     }
                 }
             }
         }
-        assert_eq!(accepted + refused, 4 * 8 * 2 * 5 * 5);
-        assert!(accepted >= 1);
+        all
+    }
+
+    /// Every file of `manifest`'s workspace, rendered in memory.
+    pub fn render(manifest: &Manifest) -> Vec<crate::render::RenderedFile> {
+        let set = crate::templates::TemplateSet::embedded().unwrap();
+        let renderer = crate::render::Renderer::new(&set).unwrap();
+        let secrets = crate::render::Secrets { jwt_secret: "0".repeat(64), api_db_password: "1".repeat(64) };
+        let mut versions = crate::render::MigrationVersions::new(
+            std::collections::BTreeMap::new(),
+            "2026-01-01T00:00:00Z".parse().unwrap(),
+        );
+        renderer.render_all(manifest, &mut versions, &secrets).unwrap()
+    }
+
+    #[test]
+    fn the_rules_refuse_exactly_what_cannot_be_generated_and_the_rest_renders() {
+        let (mut accepted, mut refused) = (0, 0);
+        for manifest in every_combination() {
+            let (tenancy, with) = (manifest.tenancy, &manifest.with);
+            let framework = manifest.services[0].framework();
+            let (app, service) = (manifest.apps[0].starter(), manifest.services[0].starter());
+            let verdict = manifest.check();
+            let expected = buildable(tenancy, with, framework, app, service);
+            assert_eq!(
+                verdict.is_ok(),
+                expected,
+                "{tenancy} {with:?} {framework} app={app} service={service}: {verdict:?}"
+            );
+            if expected {
+                for file in render(&manifest) {
+                    parses(&file.path, &file.contents);
+                }
+                accepted += 1;
+            } else {
+                let err = verdict.unwrap_err();
+                assert!(err.message.contains("(rule "), "no rule id in: {}", err.message);
+                refused += 1;
+            }
+        }
+        assert_eq!(accepted + refused, 4 * 8 * 2 * 6 * 6);
+        assert_eq!(accepted, 6, "org with either starter on each unit, context and none with blank");
     }
 }

@@ -18,6 +18,20 @@ static EMBEDDED: Dir<'static> = include_dir!("$CARGO_MANIFEST_DIR/templates");
 const OWNERSHIP_FILE: &str = "ownership.yaml";
 use crate::roots::ROOTS_FILE;
 pub const RENDER_SUFFIX: &str = ".tera";
+
+/// The layout of a template set exported before `roots.yaml` existed (tenancy org only, every
+/// migration in `migrations/shared/` and `migrations/app/`).
+const LEGACY_ROOTS: &str = "roots:
+  - { dir: workspace, for: workspace }
+  - { dir: app, for: app }
+  - { dir: service, for: service }
+  - { dir: service-auth, for: service, when: { owns_auth: true } }
+  - { dir: service-resource, for: service, when: { owns_auth: false } }
+  - { dir: package-ts, for: package, when: { lang: ts } }
+  - { dir: package-python, for: package, when: { lang: python } }
+  - { dir: migrations/shared, for: migrations }
+  - { dir: migrations/app, for: app-migrations }
+";
 /// Far more than any template set needs (the embedded one has about 130 files, 300 KiB).
 const MAX_FILES: usize = 5_000;
 const MAX_BYTES: u64 = 64 << 20;
@@ -188,12 +202,11 @@ impl TemplateSet {
             .map(|f| String::from_utf8_lossy(&f.contents).into_owned())
             .ok_or_else(|| UserError::new(format!("{origin} has no {OWNERSHIP_FILE}")))?;
         let ownership = OwnershipRules::parse(&ownership_text, &format!("{origin}/{OWNERSHIP_FILE}"))?;
-        // A set exported before the table existed has none: it is laid out like the embedded one.
+        // A set exported before the table existed has none: it is laid out as the table said then.
         let (roots_text, roots_origin) = if let Some(f) = files.iter().find(|f| f.path == ROOTS_FILE) {
             (String::from_utf8_lossy(&f.contents).into_owned(), format!("{origin}/{ROOTS_FILE}"))
         } else {
-            let embedded = EMBEDDED.get_file(ROOTS_FILE).expect("the embedded set has roots.yaml");
-            (String::from_utf8_lossy(embedded.contents()).into_owned(), format!("embedded {ROOTS_FILE}"))
+            (LEGACY_ROOTS.to_string(), format!("the {ROOTS_FILE} of a set without one"))
         };
         let roots = crate::roots::parse(&roots_text, &roots_origin)?;
         if let Some(stray) = files.iter().find(|f| {
@@ -254,5 +267,26 @@ mod tests {
         assert_eq!(set.ownership.owner_of("supabase/migrations/1_x.sql"), Ownership::AppendOnly);
         assert_eq!(set.ownership.owner_of("apps/web/app/page.tsx"), Ownership::Seeded);
         assert_eq!(set.ownership.owner_of("infrastructure/docker/compose.yaml"), Ownership::Managed);
+    }
+
+    #[test]
+    fn a_set_exported_before_the_root_table_keeps_its_layout() {
+        let mut files: Vec<TemplateFile> = [
+            "workspace/README.md",
+            "migrations/shared/02_public_schema.sql.tera",
+            "migrations/app/schema.sql.tera",
+            "service-auth/src/auth.py",
+        ]
+        .into_iter()
+        .map(file)
+        .collect();
+        files.push(TemplateFile {
+            path: OWNERSHIP_FILE.into(),
+            contents: Cow::Borrowed(b"rules: []\ndefault: managed\n"),
+        });
+        let set = TemplateSet::from_files(files, "old".into()).unwrap();
+        let owner = |path: &str| crate::roots::owner(&set.roots, path).unwrap().dir.clone();
+        assert_eq!(owner("migrations/app/schema.sql.tera"), "migrations/app/");
+        assert_eq!(owner("migrations/shared/02_public_schema.sql.tera"), "migrations/shared/");
     }
 }

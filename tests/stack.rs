@@ -25,7 +25,9 @@ fn a_preset_shows_its_choices_as_flags_and_a_combination_without_templates_write
     assert!(!sb.path("acme").exists());
 
     for (args, rule) in [
-        (&["--tenancy", "context"][..], "tenancy-not-yet"),
+        (&["--tenancy", "schema"][..], "tenancy-not-yet"),
+        (&["--tenancy", "context"], "projects-needs-org"),
+        (&["--tenancy", "none", "--starter", "web=blank"], "projects-needs-org"),
         (&["--with", "pgbouncer,n8n"], "extras-not-yet"),
         (&["--service", "api:nestjs"], "nestjs-not-yet"),
         (&["--starter", "web=shop"], "unknown-starter"),
@@ -75,7 +77,12 @@ fn a_choice_edited_into_the_manifest_is_checked_before_anything_is_rendered() {
     std::fs::write(sb.path("acme/dfworx.yaml"), &manifest).unwrap();
     let out = sb.dfworx(&["-C", "acme", "sync"]);
     assert_eq!(out.status.code(), Some(1), "{}", stderr(&out));
-    assert!(stderr(&out).contains("tenancy is context: only `tenancy: org` has templates"), "{}", stderr(&out));
+    assert!(
+        stderr(&out).contains("app \"web\" has starter projects and tenancy is context")
+            && stderr(&out).contains("(rule projects-needs-org)"),
+        "{}",
+        stderr(&out)
+    );
     let mut after = tree(&sb.path("acme"));
     after.insert("dfworx.yaml".into(), before["dfworx.yaml"].clone());
     assert!(after == before, "sync changed files although it refused");

@@ -11,21 +11,9 @@ mod common;
 use std::path::{Path, PathBuf};
 use std::process::{Command as StdCommand, Output};
 
-use common::{Sandbox, TestDb, stderr, stdout};
+use common::{Sandbox, TestDb, dfworx_in, stderr, stdout};
 
 const FIXTURE: &str = concat!(env!("CARGO_MANIFEST_DIR"), "/tests/fixtures/supabase-project");
-
-fn dfworx_in(root: &Path, args: &[&str]) -> Output {
-    assert_cmd::Command::cargo_bin("dfworx")
-        .unwrap()
-        .args(args)
-        .current_dir(root)
-        .env("NO_COLOR", "1")
-        .env_remove("DATABASE_URL")
-        .timeout(std::time::Duration::from_mins(2))
-        .output()
-        .unwrap()
-}
 
 fn workspace(sb: &Sandbox) -> PathBuf {
     let out = sb.dfworx(&["new", "acme", "--yes", "--no-git", "--no-install"]);

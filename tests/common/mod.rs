@@ -46,6 +46,19 @@ impl Sandbox {
     }
 }
 
+/// `dfworx <args>` run in the workspace at `root`, with no `DATABASE_URL` of the caller's.
+pub fn dfworx_in(root: &Path, args: &[&str]) -> Output {
+    Command::cargo_bin("dfworx")
+        .expect("binary built")
+        .args(args)
+        .current_dir(root)
+        .env("NO_COLOR", "1")
+        .env_remove("DATABASE_URL")
+        .timeout(std::time::Duration::from_mins(2))
+        .output()
+        .expect("dfworx runs")
+}
+
 pub fn stdout(out: &Output) -> String {
     String::from_utf8_lossy(&out.stdout).into_owned()
 }
