@@ -20,6 +20,8 @@ pub enum Each {
     Package,
     Migrations,
     AppMigrations,
+    /// Never rendered to the workspace: partials that other templates `{% include %}`.
+    Include,
 }
 
 impl Each {
@@ -124,6 +126,12 @@ pub fn parse(text: &str, origin: &str) -> Result<Vec<Root>, UserError> {
         if dir == "/" || dir.starts_with('/') || dir.split('/').any(|part| part == "..") {
             return Err(UserError::new(format!("{origin}: `dir: {}` is not a directory of the set", raw.dir)));
         }
+        if raw.each == Each::Include && raw.when.is_some() {
+            return Err(UserError::new(format!(
+                "{origin}: {dir} is include-only (never rendered), so a `when` would select nothing"
+            ))
+            .hint("drop the `when`; put the condition around the `{% include %}` in the including template"));
+        }
         let when = raw.when.map(|map| condition(map, raw.each, &dir, origin)).transpose()?;
         if roots.iter().any(|r| r.dir == dir) {
             return Err(UserError::new(format!("{origin}: the directory {dir} is listed twice"))
@@ -189,6 +197,7 @@ mod tests {
             ("roots: [{dir: a, for: workspace, when: {framework: nestjs}}]", "rendered once"),
             ("roots: [{dir: a, for: app}, {dir: a/, for: service}]", "listed twice"),
             ("roots: [{dir: ../x, for: app}]", "not a directory of the set"),
+            ("roots: [{dir: p, for: include, when: {with: n8n}}]", "include-only"),
         ];
         for (text, expected) in bad {
             let err = parse(text, "roots.yaml").unwrap_err();

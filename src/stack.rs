@@ -296,12 +296,6 @@ pub const RULES: &[Rule] = &[
         hint: "use `tenancy: org` (the default): organizations and memberships with row level security",
     },
     Rule {
-        id: "extras-not-yet",
-        broken: |c| c.with.first().map(|e| format!("`with` lists {e}")),
-        message: "the extra services (`with`) have no templates in this dfworx yet",
-        hint: "leave `with:` empty for now",
-    },
-    Rule {
         id: "duplicate-extra",
         broken: |c| {
             c.with
@@ -367,11 +361,9 @@ mod oracle {
 
     /// What this dfworx has templates for, stated directly.
     fn buildable(tenancy: Tenancy, with: &[Extra], framework: Framework, app: &str, service: &str) -> bool {
-        tenancy == Tenancy::Org
-            && with.is_empty()
-            && framework == Framework::Fastapi
-            && app == "projects"
-            && service == "projects"
+        // Any set of the extra services (each has its templates), but a set: none listed twice.
+        let once = with.iter().enumerate().all(|(i, e)| !with[..i].contains(e));
+        once && tenancy == Tenancy::Org && framework == Framework::Fastapi && app == "projects" && service == "projects"
     }
 
     fn subsets(all: &[Extra]) -> Vec<Vec<Extra>> {
@@ -384,11 +376,13 @@ mod oracle {
     fn the_rules_refuse_exactly_what_cannot_be_generated_and_the_rest_renders() {
         let set = crate::templates::TemplateSet::embedded().unwrap();
         let renderer = crate::render::Renderer::new(&set).unwrap();
-        let secrets = crate::render::Secrets { jwt_secret: "0".repeat(64), api_db_password: "1".repeat(64) };
+        let secrets = crate::render::Secrets::fixed();
         let starters = ["projects", "chat", "booking", "content", "nope"];
         let (mut accepted, mut refused) = (0, 0);
         for tenancy in Tenancy::ALL {
-            for with in subsets(&Extra::ALL) {
+            let mut lists = subsets(&Extra::ALL);
+            lists.push(vec![Extra::N8n, Extra::Pgbouncer, Extra::N8n]);
+            for with in lists {
                 for framework in Framework::ALL {
                     for app in starters {
                         for service in starters {
@@ -422,7 +416,7 @@ mod oracle {
                 }
             }
         }
-        assert_eq!(accepted + refused, 4 * 8 * 2 * 5 * 5);
+        assert_eq!(accepted + refused, 4 * 9 * 2 * 5 * 5);
         assert!(accepted >= 1);
     }
 }

@@ -26,7 +26,7 @@ fn a_preset_shows_its_choices_as_flags_and_a_combination_without_templates_write
 
     for (args, rule) in [
         (&["--tenancy", "context"][..], "tenancy-not-yet"),
-        (&["--with", "pgbouncer,n8n"], "extras-not-yet"),
+        (&["--with", "n8n,pgbouncer,n8n"], "duplicate-extra"),
         (&["--service", "api:nestjs"], "nestjs-not-yet"),
         (&["--starter", "web=shop"], "unknown-starter"),
     ] {
@@ -39,13 +39,35 @@ fn a_preset_shows_its_choices_as_flags_and_a_combination_without_templates_write
 }
 
 #[test]
+fn the_extra_services_come_with_their_compose_services_env_and_docs() {
+    let sb = Sandbox::new();
+    let out = new(&sb, &["--with", "pgbouncer,n8n,comfyui"]);
+    assert!(out.status.success(), "{}", stderr(&out));
+    let compose = sb.read("acme/infrastructure/docker/compose.yaml");
+    for service in ["  pgbouncer:\n", "  n8n:\n", "  comfyui:\n"] {
+        assert!(compose.contains(service), "{service} missing from compose.yaml");
+        assert!(sb.read("acme/infrastructure/coolify/compose.yaml").contains(service), "{service} missing on Coolify");
+    }
+    assert!(compose.contains("@pgbouncer:6432/"), "the services do not go through PgBouncer");
+    assert!(sb.path("acme/infrastructure/docker/compose.gpu.yaml").exists());
+    let env = sb.read("acme/.env");
+    let key = env.lines().find_map(|l| l.strip_prefix("N8N_ENCRYPTION_KEY=")).expect("N8N_ENCRYPTION_KEY in .env");
+    assert_eq!(key.len(), 64, "{key}");
+    assert!(sb.read("acme/.env.example").contains("\nN8N_ENCRYPTION_KEY=\n"));
+    let readme = sb.read("acme/README.md");
+    assert!(readme.contains("| `pgbouncer` |") && readme.contains("| `n8n` |") && readme.contains("| `comfyui` |"));
+    assert!(sb.read("acme/dfworx.yaml").contains("with:"), "{}", sb.read("acme/dfworx.yaml"));
+}
+
+#[test]
 fn the_default_preset_generates_the_default_workspace() {
     let plain = Sandbox::new();
     assert!(new(&plain, &[]).status.success());
     let preset = Sandbox::new();
     let out = new(&preset, &["--preset", "dfworx"]);
     assert!(out.status.success(), "{}", stderr(&out));
-    let skip = |path: &str| matches!(path, ".env" | ".dfworx/state.json" | "dfworx.yaml") || path.contains("migrations/");
+    let skip =
+        |path: &str| matches!(path, ".env" | ".dfworx/state.json" | "dfworx.yaml") || path.contains("migrations/");
     let a: Vec<_> = tree(&plain.path("acme")).into_iter().filter(|(p, _)| !skip(p)).collect();
     let b: Vec<_> = tree(&preset.path("acme")).into_iter().filter(|(p, _)| !skip(p)).collect();
     assert_eq!(a.len(), b.len());
@@ -58,7 +80,10 @@ fn the_default_preset_generates_the_default_workspace() {
     }
     // The manifest stores the resolved choices, never the preset's name.
     let manifest = preset.read("acme/dfworx.yaml");
-    assert!(manifest.contains("  - name: auth-service\n    port: 8000\n    framework: fastapi\n    starter: projects\n"), "{manifest}");
+    assert!(
+        manifest.contains("  - name: auth-service\n    port: 8000\n    framework: fastapi\n    starter: projects\n"),
+        "{manifest}"
+    );
     assert!(!manifest.contains("preset"), "{manifest}");
 }
 
