@@ -5,6 +5,7 @@
 # step by step, as GitHub's runner would (scripts/ci-jobs.py): install, build, lint, typecheck and test
 # with the real toolchains, drive each app in Debian's Chromium (Playwright) against the auth service,
 # apply the migrations to a fresh database and run the RLS tests, shellcheck,
+# the auth service's tests through a PgBouncer in transaction mode (scripts/e2e-pgbouncer.sh),
 # `dfworx sync --check`. Besides: migrate a long-lived database incrementally, validate the compose and
 # workflow files against their schemas and actionlint. Then add an app, a service and a package, commit
 # as a user would, and prove it all again. Any failing step fails the script.
@@ -91,6 +92,8 @@ cd "$work/acme"
 echo "generated $(git ls-files | wc -l) files"
 committed_clean "dfworx new --install"
 verify_workspace
+step "the auth service's tests with its connections through PgBouncer (transaction mode)"
+bash "$repo/scripts/e2e-pgbouncer.sh" .
 
 step "dfworx add app admin, service billing, package shared-utils"
 "$dfworx" add app admin

@@ -2,6 +2,8 @@
 
 mod cli;
 mod commands;
+#[cfg(test)]
+mod compose_check;
 mod disk;
 mod error;
 mod fault;

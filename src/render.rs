@@ -37,12 +37,24 @@ pub struct Secrets {
     pub jwt_secret: String,
     /// The password of the services' database role (`API_DB_PASSWORD`).
     pub api_db_password: String,
+    /// The key n8n encrypts its stored credentials with (`N8N_ENCRYPTION_KEY`; only `with: [n8n]`).
+    pub n8n_encryption_key: String,
 }
 
 impl Secrets {
+    /// Stand-ins for tests: every render with them gives the same bytes.
+    #[cfg(test)]
+    pub fn fixed() -> Self {
+        Self { jwt_secret: "0".repeat(64), api_db_password: "1".repeat(64), n8n_encryption_key: "2".repeat(64) }
+    }
+
     /// Fresh ones: 32 random bytes as hex each (safe inside URLs).
     pub fn random() -> anyhow::Result<Self> {
-        Ok(Self { jwt_secret: random_secret()?, api_db_password: random_secret()? })
+        Ok(Self {
+            jwt_secret: random_secret()?,
+            api_db_password: random_secret()?,
+            n8n_encryption_key: random_secret()?,
+        })
     }
 }
 
@@ -228,6 +240,7 @@ impl<'a> Renderer<'a> {
                 Each::App => &units.apps,
                 Each::Service => &units.services,
                 Each::Package => &units.packages,
+                // Partials reach the workspace only through the templates that include them.
                 Each::Migrations | Each::AppMigrations | Each::Include => continue,
             };
             // Overlays (several roots for one unit) only add files: a path made twice is refused below.
@@ -388,6 +401,8 @@ mod tests {
     fn full_manifest(tenancy: crate::stack::Tenancy) -> Manifest {
         let mut manifest =
             Manifest::new("acme", &["web".into(), "admin".into()], &["auth-service".into(), "billing".into()]);
+        // Every extra service, so that the files only they bring are rendered too.
+        manifest.with = vec![crate::stack::Extra::Pgbouncer, crate::stack::Extra::N8n, crate::stack::Extra::Comfyui];
         manifest.packages.push(crate::manifest::Package { name: "shared-lib".into(), lang: crate::manifest::Lang::Ts });
         manifest
             .packages
@@ -406,7 +421,7 @@ mod tests {
         let set = TemplateSet::embedded().unwrap();
         let renderer = Renderer::new(&set).unwrap();
         let mut versions = MigrationVersions::new(BTreeMap::new(), now.parse().unwrap());
-        let secrets = Secrets { jwt_secret: "0".repeat(64), api_db_password: "1".repeat(64) };
+        let secrets = Secrets::fixed();
         renderer.render_all(&full_manifest(tenancy), &mut versions, &secrets).unwrap()
     }
 
@@ -422,7 +437,7 @@ mod tests {
         for template in set.files.iter().filter(|f| f.path != "ownership.yaml" && f.path != crate::roots::ROOTS_FILE) {
             let part = crate::roots::owner(&set.roots, &template.path).is_some_and(|r| r.each == Each::Include);
             if part {
-                let include = format!("{{% include \"{}\" %}}", template.path);
+                let include = format!("include \"{}\"", template.path);
                 let includers = set.files.iter().filter(|f| String::from_utf8_lossy(&f.contents).contains(&include));
                 assert!(
                     includers.filter(|f| used.contains(f.path.as_str())).count() > 0,
@@ -436,6 +451,62 @@ mod tests {
         for file in files.iter().filter(|f| f.template.ends_with(RENDER_SUFFIX)) {
             let text = String::from_utf8(file.contents.clone()).unwrap();
             assert!(!text.contains('\r'), "{} has CR line endings", file.path);
+        }
+    }
+
+    #[test]
+    fn a_partial_lands_only_where_a_template_includes_it() {
+        let file = |path: &str, text: &'static str| TemplateFile {
+            path: path.into(),
+            contents: std::borrow::Cow::Borrowed(text.as_bytes()),
+        };
+        let set = TemplateSet::from_files(
+            vec![
+                file("ownership.yaml", "rules: []\ndefault: managed\n"),
+                file("roots.yaml", "roots: [{dir: workspace, for: workspace}, {dir: partials, for: include}]\n"),
+                file("workspace/compose.yaml.tera", "services:\n{% include \"partials/db.yaml.tera\" %}"),
+                file("partials/db.yaml.tera", "  db: {{ workspace.name }}\n"),
+            ],
+            "test templates".into(),
+        )
+        .unwrap();
+        let renderer = Renderer::new(&set).unwrap();
+        let mut versions = MigrationVersions::new(BTreeMap::new(), "2026-01-01T00:00:00Z".parse().unwrap());
+        let files = renderer.render_all(&Manifest::new("acme", &[], &[]), &mut versions, &Secrets::fixed()).unwrap();
+        let paths: Vec<&str> = files.iter().map(|f| f.path.as_str()).collect();
+        assert_eq!(paths, ["compose.yaml"]);
+        assert_eq!(String::from_utf8_lossy(&files[0].contents), "services:\n  db: acme\n");
+
+        let err = TemplateSet::from_files(
+            vec![
+                file("ownership.yaml", "rules: []\ndefault: managed\n"),
+                file("roots.yaml", "roots: [{dir: partials, for: include}]\n"),
+                file("partials/db.yaml", "db:\n"),
+            ],
+            "test templates".into(),
+        )
+        .err()
+        .expect("a partial that is not .tera is refused");
+        assert!(err.to_string().contains("partials/db.yaml"), "{err}");
+        assert!(err.to_string().contains("include-only"), "{err}");
+    }
+
+    #[test]
+    fn every_partial_is_included_by_some_template() {
+        let set = TemplateSet::embedded().unwrap();
+        let texts: Vec<String> = set
+            .files
+            .iter()
+            .filter(|f| f.is_rendered())
+            .map(|f| String::from_utf8_lossy(&f.contents).into_owned())
+            .collect();
+        for partial in set
+            .files
+            .iter()
+            .filter(|f| crate::roots::owner(&set.roots, &f.path).is_some_and(|r| r.each == crate::roots::Each::Include))
+        {
+            let include = format!("{{% include \"{}\" %}}", partial.path);
+            assert!(texts.iter().any(|t| t.contains(&include)), "no template includes {}", partial.path);
         }
     }
 

@@ -313,12 +313,6 @@ pub const RULES: &[Rule] = &[
         hint: "give every app and service `--starter <name>=blank` (sign-up and sign-in only), or use `tenancy: org`",
     },
     Rule {
-        id: "extras-not-yet",
-        broken: |c| c.with.first().map(|e| format!("`with` lists {e}")),
-        message: "the extra services (`with`) have no templates in this dfworx yet",
-        hint: "leave `with:` empty for now",
-    },
-    Rule {
         id: "duplicate-extra",
         broken: |c| {
             c.with
@@ -389,7 +383,9 @@ pub mod oracle {
             Tenancy::Context | Tenancy::None => &["blank"],
             Tenancy::Schema => &[],
         };
-        with.is_empty() && framework == Framework::Fastapi && starters.contains(&app) && starters.contains(&service)
+        // Any set of the extra services (each has its templates), but a set: none listed twice.
+        let once = with.iter().enumerate().all(|(i, e)| !with[..i].contains(e));
+        once && framework == Framework::Fastapi && starters.contains(&app) && starters.contains(&service)
     }
 
     fn subsets(all: &[Extra]) -> Vec<Vec<Extra>> {
@@ -416,7 +412,9 @@ pub mod oracle {
         let starters = ["projects", "blank", "chat", "booking", "content", "nope"];
         let mut all = Vec::new();
         for tenancy in Tenancy::ALL {
-            for with in subsets(&Extra::ALL) {
+            let mut lists = subsets(&Extra::ALL);
+            lists.push(vec![Extra::N8n, Extra::Pgbouncer, Extra::N8n]);
+            for with in lists {
                 for framework in Framework::ALL {
                     for app in starters {
                         for service in starters {
@@ -439,7 +437,7 @@ pub mod oracle {
     pub fn render(manifest: &Manifest) -> Vec<crate::render::RenderedFile> {
         let set = crate::templates::TemplateSet::embedded().unwrap();
         let renderer = crate::render::Renderer::new(&set).unwrap();
-        let secrets = crate::render::Secrets { jwt_secret: "0".repeat(64), api_db_password: "1".repeat(64) };
+        let secrets = crate::render::Secrets::fixed();
         let mut versions = crate::render::MigrationVersions::new(
             std::collections::BTreeMap::new(),
             "2026-01-01T00:00:00Z".parse().unwrap(),
@@ -472,7 +470,11 @@ pub mod oracle {
                 refused += 1;
             }
         }
-        assert_eq!(accepted + refused, 4 * 8 * 2 * 6 * 6);
-        assert_eq!(accepted, 6, "org with either starter on each unit, context and none with blank");
+        assert_eq!(accepted + refused, 4 * 9 * 2 * 6 * 6);
+        assert_eq!(
+            accepted,
+            6 * 8,
+            "org with either starter on each unit, context and none with blank; any set of extras"
+        );
     }
 }

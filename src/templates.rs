@@ -194,7 +194,7 @@ impl TemplateSet {
         Self::from_files(files, full.display().to_string())
     }
 
-    fn from_files(mut files: Vec<TemplateFile>, origin: String) -> anyhow::Result<Self> {
+    pub(crate) fn from_files(mut files: Vec<TemplateFile>, origin: String) -> anyhow::Result<Self> {
         files.sort_by(|a, b| a.path.cmp(&b.path));
         let ownership_text = files
             .iter()
@@ -217,6 +217,20 @@ impl TemplateSet {
                 stray.path
             ))
             .hint(format!("move it into a template directory, or add its directory to {ROOTS_FILE}"))
+            .into());
+        }
+        // Only `.tera` files are templates Tera knows: anything else in an include-only directory
+        // could be neither included nor rendered.
+        if let Some(inert) = files.iter().find(|f| {
+            !f.is_rendered()
+                && crate::roots::owner(&roots, &f.path).is_some_and(|r| r.each == crate::roots::Each::Include)
+        }) {
+            return Err(UserError::new(format!(
+                "template {} in {origin} is in an include-only directory but does not end in {RENDER_SUFFIX}, \
+                 so no template can include it",
+                inert.path
+            ))
+            .hint(format!("rename it to {}{RENDER_SUFFIX}, or move it to a directory that is rendered", inert.path))
             .into());
         }
         Ok(Self { files, ownership, roots, origin })

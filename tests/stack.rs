@@ -28,7 +28,7 @@ fn a_preset_shows_its_choices_as_flags_and_a_combination_without_templates_write
         (&["--tenancy", "schema"][..], "tenancy-not-yet"),
         (&["--tenancy", "context"], "projects-needs-org"),
         (&["--tenancy", "none", "--starter", "web=blank"], "projects-needs-org"),
-        (&["--with", "pgbouncer,n8n"], "extras-not-yet"),
+        (&["--with", "n8n,pgbouncer,n8n"], "duplicate-extra"),
         (&["--service", "api:nestjs"], "nestjs-not-yet"),
         (&["--starter", "web=shop"], "unknown-starter"),
     ] {
@@ -38,6 +38,27 @@ fn a_preset_shows_its_choices_as_flags_and_a_combination_without_templates_write
         assert!(stderr(&out).contains("hint: "), "{args:?}: {}", stderr(&out));
         assert!(!sb.path("acme").exists(), "{args:?} wrote files");
     }
+}
+
+#[test]
+fn the_extra_services_come_with_their_compose_services_env_and_docs() {
+    let sb = Sandbox::new();
+    let out = new(&sb, &["--with", "pgbouncer,n8n,comfyui"]);
+    assert!(out.status.success(), "{}", stderr(&out));
+    let compose = sb.read("acme/infrastructure/docker/compose.yaml");
+    for service in ["  pgbouncer:\n", "  n8n:\n", "  comfyui:\n"] {
+        assert!(compose.contains(service), "{service} missing from compose.yaml");
+        assert!(sb.read("acme/infrastructure/coolify/compose.yaml").contains(service), "{service} missing on Coolify");
+    }
+    assert!(compose.contains("@pgbouncer:6432/"), "the services do not go through PgBouncer");
+    assert!(sb.path("acme/infrastructure/docker/compose.gpu.yaml").exists());
+    let env = sb.read("acme/.env");
+    let key = env.lines().find_map(|l| l.strip_prefix("N8N_ENCRYPTION_KEY=")).expect("N8N_ENCRYPTION_KEY in .env");
+    assert_eq!(key.len(), 64, "{key}");
+    assert!(sb.read("acme/.env.example").contains("\nN8N_ENCRYPTION_KEY=\n"));
+    let readme = sb.read("acme/README.md");
+    assert!(readme.contains("| `pgbouncer` |") && readme.contains("| `n8n` |") && readme.contains("| `comfyui` |"));
+    assert!(sb.read("acme/dfworx.yaml").contains("with:"), "{}", sb.read("acme/dfworx.yaml"));
 }
 
 #[test]
