@@ -36,6 +36,19 @@ pub struct Request<'a> {
 
 /// Every file write the request implies, the state to save with them included.
 pub fn plan(request: &Request) -> anyhow::Result<Plan> {
+    if let Some(previous) = request.previous
+        && previous.tenancy != request.manifest.tenancy
+    {
+        return Err(UserError::new(format!(
+            "dfworx.yaml says `tenancy: {}`, but this workspace was created with `tenancy: {}` (rule tenancy-fixed)",
+            request.manifest.tenancy, previous.tenancy
+        ))
+        .hint(format!(
+            "tenancy is fixed once a workspace exists (its migrations are history): put back `tenancy: {}`, or create a new workspace with `dfworx new --tenancy {}` and move your code over",
+            previous.tenancy, request.manifest.tenancy
+        ))
+        .into());
+    }
     let empty = State::default();
     let Reconciled { mut plan, state } = reconcile(
         request.disk,

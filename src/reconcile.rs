@@ -97,7 +97,10 @@ pub fn reconcile(
         });
     }
     plan.files.sort_by(|a, b| a.path.cmp(&b.path));
-    Ok(Reconciled { plan, state: State { dfworx: env!("CARGO_PKG_VERSION").to_string(), files } })
+    Ok(Reconciled {
+        plan,
+        state: State { dfworx: env!("CARGO_PKG_VERSION").to_string(), tenancy: manifest.tenancy, files },
+    })
 }
 
 /// The three-way decision for one rendered file. Renders and reads only when the answer needs it:

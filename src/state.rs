@@ -18,8 +18,17 @@ pub const FILE_PATH: &str = ".dfworx/state.json";
 pub struct State {
     /// The dfworx version that wrote this state.
     pub dfworx: String,
+    /// The tenancy the workspace was created with: fixed, since its migrations are history. Written
+    /// only when it is not the default, so a state from before the field existed reads as `org`.
+    #[serde(default, skip_serializing_if = "is_default_tenancy")]
+    pub tenancy: crate::stack::Tenancy,
     /// Every generated file, by path from the workspace root.
     pub files: BTreeMap<String, FileRecord>,
+}
+
+#[expect(clippy::trivially_copy_pass_by_ref, reason = "serde's skip_serializing_if passes a reference")]
+fn is_default_tenancy(tenancy: &crate::stack::Tenancy) -> bool {
+    *tenancy == crate::stack::Tenancy::default()
 }
 
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]

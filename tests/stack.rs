@@ -143,3 +143,26 @@ fn add_takes_a_framework_and_a_starter_and_checks_them_against_the_rules() {
     );
     assert_eq!(sb.dfworx(&["-C", "acme", "sync", "--check"]).status.code(), Some(0));
 }
+
+#[test]
+fn tenancy_is_fixed_once_the_workspace_exists() {
+    let sb = Sandbox::new();
+    let out = new(&sb, &["--tenancy", "none", "--starter", "web=blank", "--starter", "auth-service=blank"]);
+    assert!(out.status.success(), "{}", stderr(&out));
+    assert!(sb.read("acme/dfworx.yaml").contains("tenancy: none\n"));
+    assert!(sb.read("acme/.dfworx/state.json").contains("\"tenancy\": \"none\""));
+    let before = tree(&sb.path("acme"));
+    let edited = sb.read("acme/dfworx.yaml").replace("tenancy: none\n", "tenancy: context\n");
+    std::fs::write(sb.path("acme/dfworx.yaml"), &edited).unwrap();
+    for args in [&["sync"][..], &["sync", "--check"], &["add", "app", "admin", "--starter", "blank"]] {
+        let mut all = vec!["-C", "acme"];
+        all.extend_from_slice(args);
+        let out = sb.dfworx(&all);
+        assert_eq!(out.status.code(), Some(1), "{args:?}: {}", stderr(&out));
+        assert!(stderr(&out).contains("(rule tenancy-fixed)"), "{args:?}: {}", stderr(&out));
+        assert!(stderr(&out).contains("put back `tenancy: none`"), "{args:?}: {}", stderr(&out));
+    }
+    let mut after = tree(&sb.path("acme"));
+    after.insert("dfworx.yaml".into(), before["dfworx.yaml"].clone());
+    assert!(after == before, "a refused command changed files");
+}
