@@ -130,6 +130,9 @@ pub struct TemplateSet {
     pub ownership: OwnershipRules,
     /// `roots.yaml`: which directories render, for what, when.
     pub roots: Vec<crate::roots::Root>,
+    /// For each root (same order as `roots`), the indices of its files in `files`, computed once:
+    /// rendering asks for a root's files once per unit.
+    by_root: Vec<Vec<usize>>,
     /// Where the set came from, for error messages: "embedded templates" or a directory.
     pub origin: String,
 }
@@ -233,12 +236,20 @@ impl TemplateSet {
             .hint(format!("rename it to {}{RENDER_SUFFIX}, or move it to a directory that is rendered", inert.path))
             .into());
         }
-        Ok(Self { files, ownership, roots, origin })
+        let mut by_root = vec![Vec::new(); roots.len()];
+        for (index, file) in files.iter().enumerate() {
+            if let Some(root) = crate::roots::owner(&roots, &file.path) {
+                let at = roots.iter().position(|r| std::ptr::eq(r, root)).expect("a root of this table");
+                by_root[at].push(index);
+            }
+        }
+        Ok(Self { files, ownership, roots, by_root, origin })
     }
 
     /// The files of one root (not those of a deeper root inside it), in path order.
     pub fn under<'s>(&'s self, root: &'s crate::roots::Root) -> impl Iterator<Item = &'s TemplateFile> {
-        self.files.iter().filter(move |f| crate::roots::owner(&self.roots, &f.path).is_some_and(|r| r.dir == root.dir))
+        let at = self.roots.iter().position(|r| r.dir == root.dir);
+        at.map(|at| self.by_root[at].as_slice()).unwrap_or_default().iter().map(|&index| &self.files[index])
     }
 }
 
