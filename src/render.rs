@@ -146,7 +146,9 @@ impl Job {
 /// Everything the templates see, built once per command.
 pub struct Rendering {
     pub jobs: Vec<Job>,
-    context: tera::Context,
+    /// One context for every file; `unit` is set (or removed) before each render instead of cloning
+    /// the whole context (every unit of the workspace) once per file.
+    context: std::cell::RefCell<tera::Context>,
 }
 
 impl<'a> Renderer<'a> {
@@ -282,7 +284,7 @@ impl<'a> Renderer<'a> {
         context.insert("migrations", &migrations);
         context.insert("options", &crate::units::Toolchain::of(&manifest.options)?);
         context.insert("secrets", secrets);
-        Ok(Rendering { jobs, context })
+        Ok(Rendering { jobs, context: std::cell::RefCell::new(context) })
     }
 
     /// The template a job comes from, relative to the template set.
@@ -296,12 +298,13 @@ impl<'a> Renderer<'a> {
         if !file.is_rendered() {
             return Ok(file.contents.to_vec());
         }
-        let text = if let Some(unit) = &job.unit {
-            let mut context = rendering.context.clone();
-            context.insert("unit", unit);
+        let text = {
+            let mut context = rendering.context.borrow_mut();
+            match &job.unit {
+                Some(unit) => context.insert("unit", unit),
+                None => drop(context.remove("unit")),
+            }
             self.tera.render(&file.path, &context)
-        } else {
-            self.tera.render(&file.path, &rendering.context)
         }
         .map_err(|err| {
             let whom = job.unit.as_ref().map(|u| format!(" for {}", u.key())).unwrap_or_default();
