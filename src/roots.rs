@@ -37,6 +37,10 @@ pub struct Root {
     pub dir: String,
     pub each: Each,
     pub when: Option<Condition>,
+    /// The row's own condition and those of every row whose directory holds this one, outermost
+    /// first: `service-auth/starters/projects/` applies to a service that owns auth (its parent's
+    /// `when`) and has starter projects (its own). Each is one choice; together they must all hold.
+    pub conditions: Vec<Condition>,
 }
 
 /// One choice and the values that select the root.
@@ -88,7 +92,7 @@ impl Condition {
 
 impl Root {
     pub fn applies(&self, manifest: &Manifest, unit: Option<&Unit>) -> bool {
-        self.when.as_ref().is_none_or(|c| c.holds(manifest, unit))
+        self.conditions.iter().all(|c| c.holds(manifest, unit))
     }
 }
 
@@ -137,9 +141,37 @@ pub fn parse(text: &str, origin: &str) -> Result<Vec<Root>, UserError> {
             return Err(UserError::new(format!("{origin}: the directory {dir} is listed twice"))
                 .hint("one row per directory: a directory is rendered for one kind of unit"));
         }
-        roots.push(Root { dir, each: raw.each, when });
+        roots.push(Root { dir, each: raw.each, when, conditions: Vec::new() });
     }
+    nest(&mut roots, origin)?;
     Ok(roots)
+}
+
+/// Gives every row the conditions of the rows whose directories hold it (outermost first), then
+/// its own; refuses a row rendered once inside a row that tests a unit's choice.
+fn nest(roots: &mut [Root], origin: &str) -> Result<(), UserError> {
+    let mut by_depth: Vec<usize> = (0..roots.len()).collect();
+    by_depth.sort_by_key(|&i| roots[i].dir.len());
+    for &i in &by_depth {
+        let mut conditions: Vec<Condition> = by_depth
+            .iter()
+            .map(|&j| &roots[j])
+            .filter(|outer| outer.dir.len() < roots[i].dir.len() && roots[i].dir.starts_with(&outer.dir))
+            .filter_map(|outer| outer.when.clone())
+            .collect();
+        conditions.extend(roots[i].when.clone());
+        if let Some(unit_field) = conditions.iter().find(|c| c.field.is_unit_field())
+            && !roots[i].each.is_per_unit()
+        {
+            return Err(UserError::new(format!(
+                "{origin}: {} is rendered once, inside a directory that tests the unit's {:?}",
+                roots[i].dir, unit_field.field
+            ))
+            .hint("move the directory out, or render it per unit"));
+        }
+        roots[i].conditions = conditions;
+    }
+    Ok(())
 }
 
 fn condition(
@@ -213,5 +245,20 @@ mod tests {
         assert_eq!(owner(&roots, "service/nestjs/src/main.ts").unwrap().dir, "service/nestjs/");
         assert_eq!(owner(&roots, "service/Dockerfile").unwrap().dir, "service/");
         assert!(owner(&roots, "services/x").is_none());
+    }
+
+    #[test]
+    fn a_nested_row_applies_only_where_every_enclosing_row_does() {
+        let text = "roots: [{dir: auth/starters/projects, for: service, when: {starter: projects}},
+                            {dir: auth, for: service, when: {owns_auth: true}}, {dir: authx, for: service}]";
+        let roots = parse(text, "r").unwrap();
+        let nested = roots.iter().find(|r| r.dir == "auth/starters/projects/").unwrap();
+        let fields: Vec<Field> = nested.conditions.iter().map(|c| c.field).collect();
+        assert_eq!(fields, [Field::OwnsAuth, Field::Starter]);
+        // `authx/` is beside `auth/`, not inside it.
+        assert!(roots.iter().find(|r| r.dir == "authx/").unwrap().conditions.is_empty());
+        let err =
+            parse("roots: [{dir: a, for: app, when: {starter: x}}, {dir: a/b, for: workspace}]", "r").unwrap_err();
+        assert!(err.message.contains("rendered once, inside"), "{}", err.message);
     }
 }
