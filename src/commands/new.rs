@@ -222,7 +222,7 @@ fn reproducible_command(dir: &Path, manifest: &Manifest) -> String {
     words.extend(manifest.apps.iter().map(|a| format!("--app {}", a.name)));
     words.extend(manifest.services.iter().map(|s| format!("--service {}:{}", s.name, s.framework())));
     for unit in manifest.apps.iter().chain(&manifest.services) {
-        words.push(format!("--starter {}={}", unit.name, unit.starter()));
+        words.push(format!("--starter {}={}", unit.name, unit.starter(manifest.tenancy)));
     }
     words.push("--yes".into());
     words.join(" ")
