@@ -35,7 +35,6 @@ pub enum Tenancy {
 }
 
 impl Tenancy {
-    #[cfg(test)]
     pub const ALL: [Self; 4] = [Self::Org, Self::Context, Self::Schema, Self::None];
 
     pub fn label(self) -> &'static str {
@@ -44,6 +43,16 @@ impl Tenancy {
             Self::Context => "context",
             Self::Schema => "schema",
             Self::None => "none",
+        }
+    }
+
+    /// One line for a user choosing.
+    pub fn summary(self) -> &'static str {
+        match self {
+            Self::Org => "organizations and memberships; policies check membership (Supabase's pattern)",
+            Self::Context => "a tenant_id on each row, checked against the transaction's tenant (app.current_tenant)",
+            Self::Schema => "one schema per tenant, chosen by the transaction's search_path",
+            Self::None => "no tenants: every signed-in user, still behind row level security",
         }
     }
 }
@@ -61,7 +70,6 @@ pub enum Extra {
 }
 
 impl Extra {
-    #[cfg(test)]
     pub const ALL: [Self; 3] = [Self::Pgbouncer, Self::N8n, Self::Comfyui];
 
     pub fn label(self) -> &'static str {
@@ -69,6 +77,15 @@ impl Extra {
             Self::Pgbouncer => "pgbouncer",
             Self::N8n => "n8n",
             Self::Comfyui => "comfyui",
+        }
+    }
+
+    /// One line for a user choosing.
+    pub fn summary(self) -> &'static str {
+        match self {
+            Self::Pgbouncer => "connection pooling in transaction mode in front of PostgreSQL",
+            Self::N8n => "workflow automation (n8n), on its own database",
+            Self::Comfyui => "image generation workflows (ComfyUI)",
         }
     }
 }
