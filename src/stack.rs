@@ -339,6 +339,19 @@ pub const RULES: &[Rule] = &[
         hint: "leave the starter out (with this tenancy it is blank: sign-up and sign-in only), or use `tenancy: org`",
     },
     Rule {
+        id: "app-starter-needs-service",
+        broken: |c| {
+            // The service that owns auth (the first) serves every app's slice; blank needs none. (A
+            // workspace without services has apps that serve nothing yet: no rule of this one.)
+            let (service, starter) = c.services.first().map(|(name, _, starter)| (name, starter))?;
+            c.apps.iter().find(|(_, s)| s != "blank" && s != starter).map(|(name, s)| {
+                format!("app \"{name}\" has starter {s}, but the service that serves it, \"{service}\", has starter {starter}")
+            })
+        },
+        message: "an app's starter calls the endpoints of the same starter on the service that owns auth (the first service)",
+        hint: "give the app and the first service the same starter, or the app `--starter <app>=blank`",
+    },
+    Rule {
         id: "duplicate-extra",
         broken: |c| {
             c.with
@@ -420,7 +433,9 @@ pub mod oracle {
         };
         // Any set of the extra services (each has its templates), but a set: none listed twice.
         let once = with.iter().enumerate().all(|(i, e)| !with[..i].contains(e));
-        once && framework == Framework::Fastapi && starters.contains(&app) && starters.contains(&service)
+        // The app calls its starter's endpoints on the service (which owns auth); blank calls none.
+        let served = app == "blank" || app == service;
+        once && framework == Framework::Fastapi && starters.contains(&app) && starters.contains(&service) && served
     }
 
     fn subsets(all: &[Extra]) -> Vec<Vec<Extra>> {
@@ -509,9 +524,10 @@ pub mod oracle {
         assert_eq!(accepted + refused, 4 * 9 * 2 * 7 * 7);
         assert_eq!(
             accepted,
-            (3 * 3 + 2 * 2 + 2 * 2) * 8,
-            "org with projects, blank or none named on each unit, context and none with blank or none \
-             named (their default is blank); any set of extras"
+            (7 + 2 * 2 + 2 * 2) * 8,
+            "org with projects, blank or none named on each unit but a projects app only beside a \
+             projects service, context and none with blank or none named (their default is blank); any \
+             set of extras"
         );
     }
 }
