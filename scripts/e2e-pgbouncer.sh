@@ -5,11 +5,13 @@
 # (prepare_threshold=None) hold up behind a transaction pooler. Creating and migrating the test
 # database stays direct (TEST_DATABASE_URL), as the generated conftest does with TEST_PGBOUNCER_URL.
 #
-#   bash scripts/e2e-pgbouncer.sh WORKSPACE   (a workspace made by `dfworx new --install`;
-#                                              scripts/e2e.sh runs it; needs pgbouncer on PATH or in
-#                                              /usr/sbin, PostgreSQL on 127.0.0.1:5432 and Redis)
+#   bash scripts/e2e-pgbouncer.sh WORKSPACE [SERVICE]
+#       WORKSPACE made by `dfworx new --install`; SERVICE its service that owns auth (default
+#       auth-service). scripts/e2e.sh runs it; needs pgbouncer on PATH or in /usr/sbin, PostgreSQL
+#       on 127.0.0.1:5432 and Redis.
 set -euo pipefail
-workspace=$(cd "${1:?usage: e2e-pgbouncer.sh WORKSPACE}" && pwd)
+workspace=$(cd "${1:?usage: e2e-pgbouncer.sh WORKSPACE [SERVICE]}" && pwd)
+service=${2:-auth-service}
 pg_host=${E2E_PG_HOST:-127.0.0.1}
 pg_port=${E2E_PG_PORT:-5432}
 
@@ -97,11 +99,11 @@ def _through_pgbouncer(owner_url: str, role: str) -> str:
 testing.login_url = _through_pgbouncer
 EOF
 PYTHONPATH="$dir/plugin" E2E_PGBOUNCER_ADDRESS="127.0.0.1:$port" \
-  uv run --quiet pytest -q -p e2e_pgbouncer -p no:cacheprovider services/auth-service
+  uv run --quiet pytest -q -p e2e_pgbouncer -p no:cacheprovider "services/$service"
 
 # The proof that the service really went through the pooler: PgBouncer saw its role log in to a
 # test database, and the owner never did.
-if ! grep -q "login attempt: db=test_auth_service_[0-9a-f]* user=$api_role" "$dir/pgbouncer.log"; then
+if ! grep -q "login attempt: db=test_${service//-/_}_[0-9a-f]* user=$api_role" "$dir/pgbouncer.log"; then
   echo "error: PgBouncer saw no login of $api_role to a test database:" >&2
   cat "$dir/pgbouncer.log" >&2
   exit 1
@@ -111,4 +113,4 @@ if grep "login attempt: db=[^ ]* user=postgres" "$dir/pgbouncer.log" | grep -qv 
   echo "error: the owner went through PgBouncer; creating and migrating the test database must go direct" >&2
   exit 1
 fi
-echo "the auth service's tests passed with its connections through PgBouncer ($(grep -c 'login attempt' "$dir/pgbouncer.log") logins)"
+echo "$service's tests passed with its connections through PgBouncer ($(grep -c 'login attempt' "$dir/pgbouncer.log") logins)"

@@ -8,7 +8,9 @@
 # the auth service's tests through a PgBouncer in transaction mode (scripts/e2e-pgbouncer.sh),
 # `dfworx sync --check`. Besides: migrate a long-lived database incrementally, validate the compose and
 # workflow files against their schemas and actionlint. Then add an app, a service and a package, commit
-# as a user would, and prove it all again. Any failing step fails the script.
+# as a user would, and prove it all again. Then a second stack the same way: `--tenancy context` (tenant_id
+# checked against the transaction-local app.current_tenant) with blank starters and PgBouncer, every
+# CI job, its migrations and SQL tests, its auth service through PgBouncer. Any failing step fails the script.
 #
 #   bash scripts/e2e.sh            (needs PostgreSQL on 127.0.0.1:5432, user postgres, Redis and
 #                                   /usr/bin/chromium; see README)
@@ -22,8 +24,10 @@ pg_url=${E2E_PG_URL:-postgresql://postgres@127.0.0.1:5432}
 redis_url=${E2E_REDIS_URL:-redis://127.0.0.1:6379}
 work=$(mktemp -d)
 db="dfworx_e2e_$$"
+db_context="dfworx_e2e_context_$$"
 cleanup() {
   psql "$pg_url/postgres" -qc "drop database if exists $db" >/dev/null 2>&1 || true
+  psql "$pg_url/postgres" -qc "drop database if exists $db_context" >/dev/null 2>&1 || true
   if [ -n "${E2E_KEEP:-}" ]; then echo "kept: $work"; else rm -rf "$work"; fi
 }
 trap cleanup EXIT
@@ -55,7 +59,10 @@ committed_clean() {
   git ls-files --error-unmatch pnpm-lock.yaml uv.lock >/dev/null
 }
 
+# verify_workspace DB: every job of the workspace's generated CI in a clean clone of its last commit,
+# then its migrations on the long-lived database DB, the SQL tests, compose and workflow validation.
 verify_workspace() {
+  local db=$1
   step "generated CI, every job, in a clean clone of the commit ($(git log -1 --format='%h %s'))"
   rm -rf "$work/clone"
   git clone --quiet "$PWD" "$work/clone"
@@ -91,7 +98,7 @@ psql "$pg_url/postgres" -qc "create database $db"
 cd "$work/acme"
 echo "generated $(git ls-files | wc -l) files"
 committed_clean "dfworx new --install"
-verify_workspace
+verify_workspace "$db"
 step "the auth service's tests with its connections through PgBouncer (transaction mode)"
 bash "$repo/scripts/e2e-pgbouncer.sh" .
 
@@ -120,7 +127,25 @@ grep -q '"/organizations/{organization_id}/apps/admin/projects"' packages/api-cl
 git add --all
 git commit --quiet -m "Add admin, billing and shared-utils"
 committed_clean "the second commit"
-verify_workspace
+verify_workspace "$db"
+
+step "a second stack: tenancy context (tenant_id + app.current_tenant), blank starters, PgBouncer"
+# No organizations: every unit starts blank (sign-up, sign-in, a signed-in page; GET /profile on
+# the second service), and the services reach tenant data with Database.as_tenant_user.
+psql "$pg_url/postgres" -qc "drop database if exists $db_context"
+psql "$pg_url/postgres" -qc "create database $db_context"
+"$dfworx" new "$work/tenants" --yes --install --tenancy context --with pgbouncer \
+  --app web --service auth-service --service reports
+cd "$work/tenants"
+if git grep -li organization -- '*.py' '*.ts' '*.tsx' '*.sql' >"$work/orgs.txt"; then
+  echo "a context workspace mentions organizations in its code:" >&2
+  cat "$work/orgs.txt" >&2
+  exit 1
+fi
+committed_clean "dfworx new --tenancy context --install"
+verify_workspace "$db_context"
+step "the context workspace's auth service through PgBouncer (its tenant helper included)"
+bash "$repo/scripts/e2e-pgbouncer.sh" . auth-service
 
 step "all green"
 echo "e2e total time: $(($(date +%s) - started))s"

@@ -96,7 +96,8 @@ pub struct NewArgs {
     /// Extra services beside PostgreSQL and Redis (repeatable or comma-separated)
     #[arg(long = "with", value_enum, value_name = "SERVICE", value_delimiter = ',')]
     pub with: Vec<crate::stack::Extra>,
-    /// The domain slice an app or service starts with (repeatable): `web=projects`
+    /// The domain slice an app or service starts with (repeatable): `web=projects`; default:
+    /// projects with `--tenancy org`, blank (sign-up and sign-in only) otherwise
     #[arg(long = "starter", value_name = "UNIT=STARTER")]
     pub starters: Vec<String>,
     /// Never prompt: take defaults for everything not given
@@ -191,7 +192,8 @@ pub struct AddArgs {
     /// Framework of a service [default: fastapi]
     #[arg(long, value_enum)]
     pub framework: Option<crate::stack::Framework>,
-    /// The domain slice an app or service starts with [default: projects]
+    /// The domain slice an app or service starts with [default: projects with `tenancy: org`,
+    /// blank otherwise]
     #[arg(long)]
     pub starter: Option<String>,
     /// Print the plan with diffs and write nothing

@@ -1,6 +1,6 @@
 //! Questions on a terminal, each answer validated as it is typed.
 
-use dialoguer::{Confirm, Input};
+use dialoguer::{Confirm, Input, MultiSelect, Select};
 
 use crate::interrupt::while_prompting;
 use crate::names::{self, NameRole};
@@ -35,6 +35,18 @@ pub fn names(role: NameRole, question: &str, default: &str, allow_empty: bool) -
         });
     let answer = while_prompting(|| input.interact_text()).map_err(failed)?;
     Ok(split(&answer))
+}
+
+/// One of `items` (arrow keys, enter); the index of the chosen one.
+pub fn select(question: &str, items: &[String], default: usize) -> anyhow::Result<usize> {
+    let select = Select::new().with_prompt(question).items(items).default(default);
+    while_prompting(|| select.interact()).map_err(failed)
+}
+
+/// Any of `items` (space toggles, enter confirms), none chosen at first; the chosen indices.
+pub fn select_many(question: &str, items: &[String]) -> anyhow::Result<Vec<usize>> {
+    let select = MultiSelect::new().with_prompt(format!("{question} (space to choose, enter to go on)")).items(items);
+    while_prompting(|| select.interact()).map_err(failed)
 }
 
 pub fn confirm(question: &str, default: bool) -> anyhow::Result<bool> {

@@ -35,7 +35,6 @@ pub enum Tenancy {
 }
 
 impl Tenancy {
-    #[cfg(test)]
     pub const ALL: [Self; 4] = [Self::Org, Self::Context, Self::Schema, Self::None];
 
     pub fn label(self) -> &'static str {
@@ -44,6 +43,16 @@ impl Tenancy {
             Self::Context => "context",
             Self::Schema => "schema",
             Self::None => "none",
+        }
+    }
+
+    /// One line for a user choosing.
+    pub fn summary(self) -> &'static str {
+        match self {
+            Self::Org => "organizations and memberships; policies check membership (Supabase's pattern)",
+            Self::Context => "a tenant_id on each row, checked against the transaction's tenant (app.current_tenant)",
+            Self::Schema => "one schema per tenant, chosen by the transaction's search_path",
+            Self::None => "no tenants: every signed-in user, still behind row level security",
         }
     }
 }
@@ -61,7 +70,6 @@ pub enum Extra {
 }
 
 impl Extra {
-    #[cfg(test)]
     pub const ALL: [Self; 3] = [Self::Pgbouncer, Self::N8n, Self::Comfyui];
 
     pub fn label(self) -> &'static str {
@@ -69,6 +77,15 @@ impl Extra {
             Self::Pgbouncer => "pgbouncer",
             Self::N8n => "n8n",
             Self::Comfyui => "comfyui",
+        }
+    }
+
+    /// One line for a user choosing.
+    pub fn summary(self) -> &'static str {
+        match self {
+            Self::Pgbouncer => "connection pooling in transaction mode in front of PostgreSQL",
+            Self::N8n => "workflow automation (n8n), on its own database",
+            Self::Comfyui => "image generation workflows (ComfyUI)",
         }
     }
 }
@@ -159,6 +176,15 @@ pub const STARTERS: &[Starter] = &[
 
 /// The starter a unit gets when none is named: today's organizations and projects.
 pub const DEFAULT_STARTER: &str = "projects";
+
+/// The starter a unit of a workspace with `tenancy` gets when `dfworx.yaml` names none: projects
+/// where it works (org), blank elsewhere, so that `dfworx add app x` needs no flag in any workspace.
+pub fn default_starter(tenancy: Tenancy) -> &'static str {
+    match tenancy {
+        Tenancy::Org => DEFAULT_STARTER,
+        Tenancy::Context | Tenancy::Schema | Tenancy::None => "blank",
+    }
+}
 
 pub fn starter(kind: UnitKind, name: &str) -> Option<&'static Starter> {
     STARTERS.iter().find(|s| s.kind == kind && s.name == name)
@@ -266,7 +292,7 @@ pub const RULES: &[Rule] = &[
             })
         },
         message: "there is no such starter for this kind of unit",
-        hint: "name one of the starters listed above, or leave `starter:` out for the default (projects)",
+        hint: "name one of the starters listed above, or leave `starter:` out for the default (projects with `tenancy: org`, blank otherwise)",
     },
     Rule {
         id: "starter-not-yet",
@@ -278,7 +304,7 @@ pub const RULES: &[Rule] = &[
                 .map(|(kind, n, s)| format!("{} \"{n}\" has starter \"{s}\"", kind.noun()))
         },
         message: "that starter has no templates in this dfworx yet",
-        hint: "leave `starter:` out for the default (projects)",
+        hint: "leave `starter:` out for the default (projects with `tenancy: org`, blank otherwise)",
     },
     Rule {
         id: "nestjs-not-yet",
@@ -310,7 +336,7 @@ pub const RULES: &[Rule] = &[
             })
         },
         message: "the projects starter (organizations, members, projects) is built on `tenancy: org`",
-        hint: "give every app and service `--starter <name>=blank` (sign-up and sign-in only), or use `tenancy: org`",
+        hint: "leave the starter out (with this tenancy it is blank: sign-up and sign-in only), or use `tenancy: org`",
     },
     Rule {
         id: "duplicate-extra",
@@ -377,7 +403,16 @@ pub mod oracle {
     use crate::manifest::Manifest;
 
     /// What this dfworx has templates for, stated directly.
-    fn buildable(tenancy: Tenancy, with: &[Extra], framework: Framework, app: &str, service: &str) -> bool {
+    fn buildable(
+        tenancy: Tenancy,
+        with: &[Extra],
+        framework: Framework,
+        app: Option<&str>,
+        service: Option<&str>,
+    ) -> bool {
+        // A unit without a starter gets projects with org tenancy, blank with any other.
+        let default = if tenancy == Tenancy::Org { "projects" } else { "blank" };
+        let (app, service) = (app.unwrap_or(default), service.unwrap_or(default));
         let starters: &[&str] = match tenancy {
             Tenancy::Org => &["projects", "blank"],
             Tenancy::Context | Tenancy::None => &["blank"],
@@ -407,9 +442,10 @@ pub mod oracle {
     }
 
     /// Every combination of choices, each as the manifest of a workspace with an app `web` and a
-    /// service `api` (starters: every known one, and one that does not exist).
+    /// service `api` (starters: none named, every known one, and one that does not exist).
     pub fn every_combination() -> Vec<Manifest> {
-        let starters = ["projects", "blank", "chat", "booking", "content", "nope"];
+        let starters =
+            [None, Some("projects"), Some("blank"), Some("chat"), Some("booking"), Some("content"), Some("nope")];
         let mut all = Vec::new();
         for tenancy in Tenancy::ALL {
             let mut lists = subsets(&Extra::ALL);
@@ -421,9 +457,9 @@ pub mod oracle {
                             let mut manifest = Manifest::new("acme", &["web".into()], &["api".into()]);
                             manifest.tenancy = tenancy;
                             manifest.with.clone_from(&with);
-                            manifest.apps[0].starter = Some(app.into());
+                            manifest.apps[0].starter = app.map(String::from);
                             manifest.services[0].framework = Some(framework);
-                            manifest.services[0].starter = Some(service.into());
+                            manifest.services[0].starter = service.map(String::from);
                             all.push(manifest);
                         }
                     }
@@ -451,13 +487,13 @@ pub mod oracle {
         for manifest in every_combination() {
             let (tenancy, with) = (manifest.tenancy, &manifest.with);
             let framework = manifest.services[0].framework();
-            let (app, service) = (manifest.apps[0].starter(), manifest.services[0].starter());
+            let (app, service) = (manifest.apps[0].starter.as_deref(), manifest.services[0].starter.as_deref());
             let verdict = manifest.check();
             let expected = buildable(tenancy, with, framework, app, service);
             assert_eq!(
                 verdict.is_ok(),
                 expected,
-                "{tenancy} {with:?} {framework} app={app} service={service}: {verdict:?}"
+                "{tenancy} {with:?} {framework} app={app:?} service={service:?}: {verdict:?}"
             );
             if expected {
                 for file in render(&manifest) {
@@ -470,11 +506,12 @@ pub mod oracle {
                 refused += 1;
             }
         }
-        assert_eq!(accepted + refused, 4 * 9 * 2 * 6 * 6);
+        assert_eq!(accepted + refused, 4 * 9 * 2 * 7 * 7);
         assert_eq!(
             accepted,
-            6 * 8,
-            "org with either starter on each unit, context and none with blank; any set of extras"
+            (3 * 3 + 2 * 2 + 2 * 2) * 8,
+            "org with projects, blank or none named on each unit, context and none with blank or none \
+             named (their default is blank); any set of extras"
         );
     }
 }

@@ -81,7 +81,7 @@ impl Units {
                 .apps
                 .iter()
                 .map(|u| Unit {
-                    starter: Some(u.starter().to_string()),
+                    starter: Some(u.starter(manifest.tenancy).to_string()),
                     ..Unit::new(manifest, UnitKind::App, &u.name, Some(u.port), None)
                 })
                 .collect(),
@@ -93,7 +93,7 @@ impl Units {
                     // Data, not a rule in each template: which service owns auth is decided here, once.
                     owns_auth: index == 0,
                     framework: Some(u.framework()),
-                    starter: Some(u.starter().to_string()),
+                    starter: Some(u.starter(manifest.tenancy).to_string()),
                     ..Unit::new(manifest, UnitKind::Service, &u.name, Some(u.port), None)
                 })
                 .collect(),

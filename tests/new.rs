@@ -400,3 +400,34 @@ fn hex(bytes: &[u8]) -> String {
         out
     })
 }
+
+/// On a terminal (a pseudo-terminal from util-linux's `script`), `new` asks what the flags did not
+/// say: name, apps, services, then the tenancy among those that work and the extra services.
+#[test]
+fn on_a_terminal_it_asks_for_the_tenancy_and_the_extra_services() {
+    let sb = Sandbox::new();
+    let bin = assert_cmd::cargo::cargo_bin("dfworx");
+    let mut script = std::process::Command::new("script")
+        .args(["-qfec", &format!("{} new acme --no-git --no-install", bin.display()), "/dev/null"])
+        .current_dir(sb.dir.path())
+        .env("NO_COLOR", "1")
+        .stdin(std::process::Stdio::piped())
+        .stdout(std::process::Stdio::piped())
+        .spawn()
+        .expect("script(1) from util-linux");
+    let mut keys = script.stdin.take().unwrap();
+    // name (default), apps (default), services (default), tenancy: down once (context), extras:
+    // space on the first (pgbouncer), enter. Paced, as typed: each prompt reads what it is sent.
+    for typed in ["\r", "\r", "\r", "\x1b[B\r", " \r"] {
+        std::thread::sleep(std::time::Duration::from_millis(700));
+        std::io::Write::write_all(&mut keys, typed.as_bytes()).unwrap();
+    }
+    std::thread::sleep(std::time::Duration::from_millis(700));
+    drop(keys);
+    let out = script.wait_with_output().unwrap();
+    let shown = String::from_utf8_lossy(&out.stdout);
+    assert!(out.status.success(), "{shown}");
+    assert!(shown.contains("Tenancy (how tenants' rows are kept apart") && shown.contains("Extra services"), "{shown}");
+    let manifest = sb.read("acme/dfworx.yaml");
+    assert!(manifest.contains("tenancy: context\n") && manifest.contains("with: [pgbouncer]\n"), "{manifest}");
+}

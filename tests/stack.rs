@@ -26,8 +26,8 @@ fn a_preset_shows_its_choices_as_flags_and_a_combination_without_templates_write
 
     for (args, rule) in [
         (&["--tenancy", "schema"][..], "tenancy-not-yet"),
-        (&["--tenancy", "context"], "projects-needs-org"),
-        (&["--tenancy", "none", "--starter", "web=blank"], "projects-needs-org"),
+        (&["--tenancy", "context", "--starter", "web=projects"], "projects-needs-org"),
+        (&["--tenancy", "none", "--starter", "web=blank", "--starter", "auth-service=projects"], "projects-needs-org"),
         (&["--with", "n8n,pgbouncer,n8n"], "duplicate-extra"),
         (&["--service", "api:nestjs"], "nestjs-not-yet"),
         (&["--starter", "web=shop"], "unknown-starter"),
@@ -94,13 +94,12 @@ fn a_choice_edited_into_the_manifest_is_checked_before_anything_is_rendered() {
     let sb = Sandbox::new();
     assert!(new(&sb, &[]).status.success());
     let before = tree(&sb.path("acme"));
-    let manifest = sb.read("acme/dfworx.yaml").replace("name: acme\n", "name: acme\ntenancy: context\n");
+    let manifest = sb.read("acme/dfworx.yaml").replace("name: acme\n", "name: acme\nwith: [n8n, n8n]\n");
     std::fs::write(sb.path("acme/dfworx.yaml"), &manifest).unwrap();
     let out = sb.dfworx(&["-C", "acme", "sync"]);
     assert_eq!(out.status.code(), Some(1), "{}", stderr(&out));
     assert!(
-        stderr(&out).contains("app \"web\" has starter projects and tenancy is context")
-            && stderr(&out).contains("(rule projects-needs-org)"),
+        stderr(&out).contains("`with` lists n8n twice") && stderr(&out).contains("(rule duplicate-extra)"),
         "{}",
         stderr(&out)
     );
@@ -108,7 +107,7 @@ fn a_choice_edited_into_the_manifest_is_checked_before_anything_is_rendered() {
     after.insert("dfworx.yaml".into(), before["dfworx.yaml"].clone());
     assert!(after == before, "sync changed files although it refused");
 
-    let typo = manifest.replace("tenancy: context", "tenancy: orgs");
+    let typo = manifest.replace("with: [n8n, n8n]", "tenancy: orgs");
     std::fs::write(sb.path("acme/dfworx.yaml"), typo).unwrap();
     let out = sb.dfworx(&["-C", "acme", "sync", "--check"]);
     assert_eq!(out.status.code(), Some(1), "{}", stderr(&out));
@@ -165,4 +164,22 @@ fn tenancy_is_fixed_once_the_workspace_exists() {
     let mut after = tree(&sb.path("acme"));
     after.insert("dfworx.yaml".into(), before["dfworx.yaml"].clone());
     assert!(after == before, "a refused command changed files");
+}
+
+#[test]
+fn without_organizations_every_unit_starts_blank_and_add_needs_no_starter() {
+    let sb = Sandbox::new();
+    let out = new(&sb, &["--tenancy", "context"]);
+    assert!(out.status.success(), "{}", stderr(&out));
+    for args in [&["add", "app", "admin"][..], &["add", "service", "billing"]] {
+        let out = sb.dfworx(&[&["-C", "acme"][..], args].concat());
+        assert!(out.status.success(), "{args:?}: {}", stderr(&out));
+    }
+    // Blank units: sign-up and sign-in, no organizations anywhere in their code.
+    let files = tree(&sb.path("acme"));
+    assert!(files.keys().all(|path| !path.contains("organizations")), "organizations rendered without them");
+    assert!(files.contains_key("services/billing/src/billing/profile/router.py"));
+    assert!(files.contains_key("services/auth-service/tests/test_tenant_context.py"));
+    let manifest = sb.read("acme/dfworx.yaml");
+    assert!(!manifest.contains("starter"), "the default is not written: {manifest}");
 }

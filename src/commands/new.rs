@@ -14,7 +14,7 @@ use crate::plan::{Action, Plan};
 use crate::printer::Printer;
 use crate::reconcile;
 use crate::render::Secrets;
-use crate::stack::{Framework, Preset, PresetUnit};
+use crate::stack::{Extra, Framework, Preset, PresetUnit, Tenancy};
 use crate::templates::TemplateSet;
 use crate::{git, install, prompt};
 
@@ -185,6 +185,18 @@ fn resolve(args: &NewArgs, target: PathBuf) -> anyhow::Result<Settings> {
         })?;
         target.starter = Some(starter.to_string());
     }
+    // On a terminal, what neither a flag nor a preset said is asked (after the starters, so that
+    // only tenancies that work with them are offered).
+    if ask && preset.is_none() {
+        if args.tenancy.is_none() {
+            manifest.tenancy = ask_tenancy(&manifest)?;
+        }
+        if args.with.is_empty() {
+            let items: Vec<String> = Extra::ALL.iter().map(|e| format!("{:<10} {}", e.label(), e.summary())).collect();
+            let chosen = prompt::select_many("Extra services", &items)?;
+            manifest.with = chosen.into_iter().map(|i| Extra::ALL[i]).collect();
+        }
+    }
     if args.dry_run {
         eprintln!("As flags: {}", reproducible_command(&args.dir, &manifest));
     }
@@ -198,6 +210,25 @@ fn resolve(args: &NewArgs, target: PathBuf) -> anyhow::Result<Settings> {
         prompt::confirm("Install dependencies now (pnpm install, uv sync)?", true)?
     };
     Ok(Settings { target, manifest, git: !args.no_git, install })
+}
+
+/// Asks for the tenancy among those the rules accept for these units (a tenancy without templates
+/// is not offered); org first, the default.
+fn ask_tenancy(manifest: &Manifest) -> anyhow::Result<Tenancy> {
+    let offered: Vec<Tenancy> = Tenancy::ALL
+        .into_iter()
+        .filter(|&tenancy| {
+            let mut trial = manifest.clone();
+            trial.tenancy = tenancy;
+            trial.check().is_ok()
+        })
+        .collect();
+    if offered.len() < 2 {
+        return Ok(manifest.tenancy);
+    }
+    let items: Vec<String> = offered.iter().map(|t| format!("{:<8} {}", t.label(), t.summary())).collect();
+    let chosen = prompt::select("Tenancy (how tenants' rows are kept apart; fixed once created)", &items, 0)?;
+    Ok(offered[chosen])
 }
 
 /// `api:nestjs` → (`api`, nestjs); `api` → (`api`, none given).
@@ -222,7 +253,7 @@ fn reproducible_command(dir: &Path, manifest: &Manifest) -> String {
     words.extend(manifest.apps.iter().map(|a| format!("--app {}", a.name)));
     words.extend(manifest.services.iter().map(|s| format!("--service {}:{}", s.name, s.framework())));
     for unit in manifest.apps.iter().chain(&manifest.services) {
-        words.push(format!("--starter {}={}", unit.name, unit.starter()));
+        words.push(format!("--starter {}={}", unit.name, unit.starter(manifest.tenancy)));
     }
     words.push("--yes".into());
     words.join(" ")

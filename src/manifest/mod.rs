@@ -65,8 +65,9 @@ impl PortedUnit {
         self.framework.unwrap_or_default()
     }
 
-    pub fn starter(&self) -> &str {
-        self.starter.as_deref().unwrap_or(crate::stack::DEFAULT_STARTER)
+    /// The unit's starter: the one `dfworx.yaml` names, else the default of the workspace's tenancy.
+    pub fn starter(&self, tenancy: crate::stack::Tenancy) -> &str {
+        self.starter.as_deref().unwrap_or_else(|| crate::stack::default_starter(tenancy))
     }
 }
 
@@ -208,8 +209,12 @@ impl Manifest {
         Choices {
             tenancy: self.tenancy,
             with: self.with.clone(),
-            services: self.services.iter().map(|s| (s.name.clone(), s.framework(), s.starter().to_string())).collect(),
-            apps: self.apps.iter().map(|a| (a.name.clone(), a.starter().to_string())).collect(),
+            services: self
+                .services
+                .iter()
+                .map(|s| (s.name.clone(), s.framework(), s.starter(self.tenancy).to_string()))
+                .collect(),
+            apps: self.apps.iter().map(|a| (a.name.clone(), a.starter(self.tenancy).to_string())).collect(),
         }
     }
 
