@@ -12,7 +12,10 @@ printed:
 - `services:` containers: PostgreSQL and Redis are the local servers. Every PostgreSQL URL in the env
   that points at the service container is rewritten to the local server; a database other than
   `postgres` gets a name of its own for this run (a fresh database, dropped afterwards), and PG* variables
-  follow. Redis URLs point at the local Redis.
+  follow. Redis URLs point at the local Redis. A PgBouncer container is a local `pgbouncer` process
+  (Debian's) started for the job, in front of the local PostgreSQL, with the container's POOL_MODE and
+  AUTH_TYPE, users looked up in PostgreSQL (auth_query) as the image does; URLs at the container's
+  published port go to it.
 - `uses:` steps: checkout is the clone itself; setup-node, pnpm/action-setup and setup-uv are the node,
   pnpm and uv on PATH (their versions are checked against .nvmrc and package.json); install-action's
   `dfworx@<v>` is the dfworx built from this repository (--dfworx-bin), whose version must be <v>. Any
@@ -34,6 +37,7 @@ import json
 import os
 import re
 import shutil
+import socket
 import subprocess
 import sys
 import tempfile
@@ -110,6 +114,7 @@ def logical_lines(script: str) -> list[str]:
 
 EXPRESSION = re.compile(r"\$\{\{.*?\}\}", re.S)
 PG_SERVICE_URL = re.compile(r"^postgres(?:ql)?://(?:[^@/]*@)?(?:127\.0\.0\.1|localhost):5432/([A-Za-z0-9_]+)(\?.*)?$")
+POOLER_URL = re.compile(r"^(postgres(?:ql)?://(?:[^@/]*@)?)(?:127\.0\.0\.1|localhost):(\d+)(/.*)?$")
 REDIS_SERVICE_URL = re.compile(r"^rediss?://(?:[^@/]*@)?(?:127\.0\.0\.1|localhost):6379(/\d*)?$")
 
 
@@ -154,8 +159,75 @@ class Databases:
         self.created.clear()
 
 
+class Poolers:
+    """Local PgBouncer processes standing in for a job's PgBouncer service containers."""
+
+    def __init__(self, machine: Machine) -> None:
+        self.machine = machine
+        self.ports: dict[int, int] = {}  # the container's published port -> the local pgbouncer's
+        self.processes: list[subprocess.Popen[bytes]] = []
+        self.dirs: list[Path] = []
+
+    def start(self, name: str, spec: dict, job: str) -> None:
+        published = [str(p).split(":", 1)[0] for p in spec.get("ports") or [] if ":" in str(p)]
+        if len(published) != 1 or not published[0].isdigit():
+            raise Unsupported(f"job {job}: service {name} must publish exactly one port (HOST:CONTAINER)")
+        binary = shutil.which("pgbouncer") or "/usr/sbin/pgbouncer"
+        if not Path(binary).exists():
+            raise Unsupported(f"job {job}: service {name} is PgBouncer, and pgbouncer is not installed (apt)")
+        env = {str(k): str(v) for k, v in (spec.get("env") or {}).items()}
+        local = urlsplit(self.machine.pg_url)
+        with socket.socket() as probe:
+            probe.bind(("127.0.0.1", 0))
+            port = probe.getsockname()[1]
+        workdir = Path(tempfile.mkdtemp(prefix="ci-pgbouncer-"))
+        self.dirs.append(workdir)
+        admin = local.username or "postgres"
+        (workdir / "pgbouncer.ini").write_text(
+            "[databases]\n"
+            f"* = host={local.hostname or '127.0.0.1'} port={local.port or 5432}\n"
+            "[pgbouncer]\n"
+            f"listen_addr = 127.0.0.1\nlisten_port = {port}\nunix_socket_dir =\n"
+            f"auth_type = {env.get('AUTH_TYPE', 'scram-sha-256')}\n"
+            f"auth_file = {workdir / 'userlist.txt'}\nauth_user = {admin}\n"
+            f"pool_mode = {env.get('POOL_MODE', 'session')}\n"
+            f"admin_users = {admin}\nmax_client_conn = 200\n"
+            "ignore_startup_parameters = extra_float_digits\n"
+            f"logfile = {workdir / 'pgbouncer.log'}\n"
+        )
+        (workdir / "userlist.txt").write_text(f'"{admin}" "{local.password or ""}"\n')
+        # PgBouncer refuses to run as root: drop to the postgres account where there is one.
+        as_user: list[str] = []
+        if os.getuid() == 0:
+            as_user = ["-u", "postgres"]
+            subprocess.run(["chown", "-R", "postgres", str(workdir)], check=True)
+        process = subprocess.Popen([binary, "-q", *as_user, str(workdir / "pgbouncer.ini")])
+        self.processes.append(process)
+        for _ in range(50):
+            if works("pg_isready", "-q", "-h", "127.0.0.1", "-p", str(port), "-U", admin, "-d", "pgbouncer"):
+                break
+            time.sleep(0.1)
+        else:
+            raise StepFailed(f"job {job}: the local pgbouncer for service {name} did not start")
+        self.ports[int(published[0])] = port
+        say(f"  service {name} ({spec.get('image')}) -> a local pgbouncer on 127.0.0.1:{port} ({env.get('POOL_MODE')} mode)")
+
+    def stop(self) -> None:
+        for process in self.processes:
+            process.terminate()
+            process.wait(timeout=10)
+        for workdir in self.dirs:
+            shutil.rmtree(workdir, ignore_errors=True)
+
+
 def map_services(
-    env: dict[str, str], services: dict, machine: Machine, dbs: Databases, job: str, announce: bool = False
+    env: dict[str, str],
+    services: dict,
+    machine: Machine,
+    dbs: Databases,
+    job: str,
+    poolers: Poolers,
+    announce: bool = False,
 ) -> dict[str, str]:
     """The env with every reference to a service container pointed at the local server instead."""
     images = {name: str((spec or {}).get("image", "")) for name, spec in (services or {}).items()}
@@ -166,8 +238,10 @@ def map_services(
             say(f"  service {name} ({image}) -> the local PostgreSQL at {redact(machine.pg_url)}")
         elif image.startswith("redis"):
             say(f"  service {name} ({image}) -> the local Redis at {machine.redis_url}")
+        elif "pgbouncer" in image.split(":", 1)[0]:
+            poolers.start(name, services[name] or {}, job)
         else:
-            raise Unsupported(f"job {job}: service {name} runs {image!r}; only postgres and redis are mapped")
+            raise Unsupported(f"job {job}: service {name} runs {image!r}; only postgres, redis and pgbouncer are mapped")
     has_pg = any(i.startswith("postgres") for i in images.values())
     has_redis = any(i.startswith("redis") for i in images.values())
     local = urlsplit(machine.pg_url)
@@ -178,7 +252,9 @@ def map_services(
     }
     mapped = dict(env)
     for key, value in env.items():
-        if has_pg and (m := PG_SERVICE_URL.match(value)):
+        if (m := POOLER_URL.match(value)) and int(m.group(2)) in poolers.ports:
+            mapped[key] = f"{m.group(1)}127.0.0.1:{poolers.ports[int(m.group(2))]}{m.group(3) or ''}"
+        elif has_pg and (m := PG_SERVICE_URL.match(value)):
             mapped[key] = f"{machine.pg_url}/{dbs.local_name(m.group(1))}{m.group(2) or ''}"
         elif has_redis and (m := REDIS_SERVICE_URL.match(value)):
             mapped[key] = machine.redis_url.rstrip("/") + (m.group(1) or "")
@@ -281,6 +357,7 @@ class JobContext:
     path: list[str]
     deadline: float
     files: Path
+    poolers: Poolers
 
 
 def condition(expr: str | None, failed: bool, where: str) -> bool:
@@ -349,11 +426,18 @@ def run_job(job_id: str, job: dict, workflow: dict, root: Path, machine: Machine
         return "skipped", "; ".join(reasons)
 
     dbs = Databases(machine)
+    poolers = Poolers(machine)
     files = Path(tempfile.mkdtemp(prefix=f"ci-{job_id}-"))
     env = {**env_block(workflow.get("env"), "workflow"), **env_block(job.get("env"), f"job {job_id}")}
-    env = map_services(env, job.get("services"), machine, dbs, job_id, announce=True)
+    try:
+        env = map_services(env, job.get("services"), machine, dbs, job_id, poolers, announce=True)
+    except BaseException:
+        poolers.stop()
+        raise
     timeout = float(job.get("timeout-minutes", 360)) * 60
-    ctx = JobContext(root, machine, env, path_without_dfworx(os.environ.get("PATH", "")), time.monotonic() + timeout, files)
+    ctx = JobContext(
+        root, machine, env, path_without_dfworx(os.environ.get("PATH", "")), time.monotonic() + timeout, files, poolers
+    )
     defaults = {**((workflow.get("defaults") or {}).get("run") or {}), **((job.get("defaults") or {}).get("run") or {})}
     failure: str | None = None
     try:
@@ -381,6 +465,7 @@ def run_job(job_id: str, job: dict, workflow: dict, root: Path, machine: Machine
                     failure = f'job {job_id} ("{title}"), step {index} "{label}" failed: {err}'
     finally:
         dbs.drop_all()
+        poolers.stop()
         shutil.rmtree(files, ignore_errors=True)
     if failure:
         raise StepFailed(failure)
@@ -396,7 +481,7 @@ def run_step(step: dict, where: str, ctx: JobContext, defaults: dict, dbs: Datab
     if shell not in SHELLS:
         raise Unsupported(f"{where}: shell {shell!r} is not reproduced here")
     workdir = ctx.root / no_expressions(str(step.get("working-directory", defaults.get("working-directory", "."))), where)
-    step_env = map_services(env_block(step.get("env"), where), job.get("services"), ctx.machine, dbs, where)
+    step_env = map_services(env_block(step.get("env"), where), job.get("services"), ctx.machine, dbs, where, ctx.poolers)
     github = {name: ctx.files / name for name in ("env", "path", "output", "summary")}
     for file in github.values():
         file.write_text("")
