@@ -464,6 +464,32 @@ mod tests {
         }
     }
 
+    /// ruff's line length (the workspace's pyproject.toml: 100) holds for every Python file whatever
+    /// the workspace is called: a name of the longest length dfworx accepts is rendered into lines.
+    #[test]
+    fn python_lines_stay_within_ruff_line_length_with_the_longest_workspace_name() {
+        use crate::stack::Tenancy;
+        let set = TemplateSet::embedded().unwrap();
+        let renderer = Renderer::new(&set).unwrap();
+        let long = "a".repeat(40);
+        assert!(crate::names::validate(crate::names::NameRole::Workspace, &long).is_ok());
+        for tenancy in [Tenancy::Org, Tenancy::Context, Tenancy::None] {
+            let mut manifest = full_manifest(tenancy);
+            manifest.name.clone_from(&long);
+            let mut versions = MigrationVersions::new(BTreeMap::new(), "2026-01-01T00:00:00Z".parse().unwrap());
+            for file in renderer.render_all(&manifest, &mut versions, &Secrets::fixed()).unwrap() {
+                if !std::path::Path::new(&file.path).extension().is_some_and(|e| e == "py") {
+                    continue;
+                }
+                for (number, line) in String::from_utf8_lossy(&file.contents).lines().enumerate() {
+                    // As ruff's E501: a line ending in a pragma comment is exempt.
+                    let pragma = line.contains("# type: ignore") || line.contains("# noqa");
+                    assert!(pragma || line.chars().count() <= 100, "{}:{} is over 100: {line}", file.path, number + 1);
+                }
+            }
+        }
+    }
+
     #[test]
     fn a_partial_lands_only_where_a_template_includes_it() {
         let file = |path: &str, text: &'static str| TemplateFile {
