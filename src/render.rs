@@ -478,7 +478,7 @@ mod tests {
             manifest.name.clone_from(&long);
             let mut versions = MigrationVersions::new(BTreeMap::new(), "2026-01-01T00:00:00Z".parse().unwrap());
             for file in renderer.render_all(&manifest, &mut versions, &Secrets::fixed()).unwrap() {
-                if !std::path::Path::new(&file.path).extension().is_some_and(|e| e == "py") {
+                if std::path::Path::new(&file.path).extension().is_none_or(|e| e != "py") {
                     continue;
                 }
                 for (number, line) in String::from_utf8_lossy(&file.contents).lines().enumerate() {
