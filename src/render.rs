@@ -421,11 +421,25 @@ mod tests {
     }
 
     fn render_full(now: &str, tenancy: crate::stack::Tenancy) -> Vec<RenderedFile> {
+        render_manifest(now, &full_manifest(tenancy))
+    }
+
+    fn render_manifest(now: &str, manifest: &Manifest) -> Vec<RenderedFile> {
         let set = TemplateSet::embedded().unwrap();
         let renderer = Renderer::new(&set).unwrap();
         let mut versions = MigrationVersions::new(BTreeMap::new(), now.parse().unwrap());
-        let secrets = Secrets::fixed();
-        renderer.render_all(&full_manifest(tenancy), &mut versions, &secrets).unwrap()
+        renderer.render_all(manifest, &mut versions, &Secrets::fixed()).unwrap()
+    }
+
+    /// The full workspace of org tenancy with every unit on starter chat, which the others do not
+    /// render. Not checked against the rules: the chat service's templates are on their way (branch
+    /// wt-chat), and until then the rules refuse a chat app beside any service.
+    fn render_chat(now: &str) -> Vec<RenderedFile> {
+        let mut manifest = full_manifest(crate::stack::Tenancy::Org);
+        for unit in manifest.apps.iter_mut().chain(manifest.services.iter_mut()) {
+            unit.starter = Some("chat".into());
+        }
+        render_manifest(now, &manifest)
     }
 
     #[test]
@@ -435,6 +449,7 @@ mod tests {
         let files: Vec<RenderedFile> = [Tenancy::Org, Tenancy::Context, Tenancy::None]
             .into_iter()
             .flat_map(|tenancy| render_full("2026-01-01T00:00:00Z", tenancy))
+            .chain(render_chat("2026-01-01T00:00:00Z"))
             .collect();
         let used: std::collections::BTreeSet<&str> = files.iter().map(|f| f.template.as_str()).collect();
         for template in set.files.iter().filter(|f| f.path != "ownership.yaml" && f.path != crate::roots::ROOTS_FILE) {

@@ -157,7 +157,7 @@ pub const STARTERS: &[Starter] = &[
     },
     Starter { name: "blank", kind: UnitKind::App, summary: "sign-up and sign-in only", ready: true },
     Starter { name: "blank", kind: UnitKind::Service, summary: "sign-up and sign-in only", ready: true },
-    Starter { name: "chat", kind: UnitKind::App, summary: "conversations with a streaming AI reply", ready: false },
+    Starter { name: "chat", kind: UnitKind::App, summary: "conversations with a streaming AI reply", ready: true },
     Starter {
         name: "chat",
         kind: UnitKind::Service,
