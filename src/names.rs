@@ -142,8 +142,11 @@ fn is_windows_device(name: &str) -> bool {
 /// the templates, so a key added there without being added here fails the build.
 pub const FIXED_ENV_KEYS: &[&str] = &[
     "ACCESS_TOKEN_EXPIRE_MINUTES",
+    "AI_DEFAULT_PROVIDER",
+    "ANTHROPIC_API_KEY",
     "API_DB_PASSWORD",
     "AUTH_TYPE",
+    "CHAT_MESSAGES_PER_MINUTE",
     "CLI_ARGS",
     "COMFYUI_CLI_ARGS",
     "COMFYUI_GPU_CLI_ARGS",
@@ -188,6 +191,7 @@ pub const FIXED_ENV_KEYS: &[&str] = &[
     "N8N_WEBHOOK_URL",
     "NEXT_TELEMETRY_DISABLED",
     "NODE_ENV",
+    "OPENAI_API_KEY",
     "PATH",
     "PGBOUNCER_PORT",
     "PGHOST",

@@ -446,11 +446,18 @@ mod tests {
     fn every_embedded_template_renders_for_every_kind_of_unit_and_tenancy() {
         use crate::stack::Tenancy;
         let set = TemplateSet::embedded().unwrap();
-        let files: Vec<RenderedFile> = [Tenancy::Org, Tenancy::Context, Tenancy::None]
+        let mut files: Vec<RenderedFile> = [Tenancy::Org, Tenancy::Context, Tenancy::None]
             .into_iter()
             .flat_map(|tenancy| render_full("2026-01-01T00:00:00Z", tenancy))
             .chain(render_chat("2026-01-01T00:00:00Z"))
             .collect();
+        // The chat starter on the service that owns auth, beside blank apps (its app side is not built).
+        let mut chat = full_manifest(Tenancy::None);
+        chat.services[0].starter = Some("chat".into());
+        chat.check().unwrap();
+        let renderer = Renderer::new(&set).unwrap();
+        let mut versions = MigrationVersions::new(BTreeMap::new(), "2026-01-01T00:00:00Z".parse().unwrap());
+        files.extend(renderer.render_all(&chat, &mut versions, &Secrets::fixed()).unwrap());
         let used: std::collections::BTreeSet<&str> = files.iter().map(|f| f.template.as_str()).collect();
         for template in set.files.iter().filter(|f| f.path != "ownership.yaml" && f.path != crate::roots::ROOTS_FILE) {
             let part = crate::roots::owner(&set.roots, &template.path).is_some_and(|r| r.each == Each::Include);

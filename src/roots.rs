@@ -58,16 +58,21 @@ pub enum Field {
     Starter,
     Lang,
     OwnsAuth,
+    /// The starter of the service that owns auth (the first service): the workspace's, so a row
+    /// rendered for every app can follow the slice that serves the apps (chat's tables in each
+    /// app's schema, whatever the app's own starter).
+    AuthStarter,
 }
 
 impl Field {
-    const ALL: [(&'static str, Self); 6] = [
+    const ALL: [(&'static str, Self); 7] = [
         ("tenancy", Self::Tenancy),
         ("with", Self::With),
         ("framework", Self::Framework),
         ("starter", Self::Starter),
         ("lang", Self::Lang),
         ("owns_auth", Self::OwnsAuth),
+        ("auth_starter", Self::AuthStarter),
     ];
 
     fn is_unit_field(self) -> bool {
@@ -86,6 +91,7 @@ impl Condition {
             Field::Starter => unit.and_then(|u| u.starter.as_deref()).is_some_and(any),
             Field::Lang => unit.is_some_and(|u| any(u.lang.unwrap_or(Lang::Ts).label())),
             Field::OwnsAuth => unit.is_some_and(|u| any(if u.owns_auth { "true" } else { "false" })),
+            Field::AuthStarter => manifest.services.first().is_some_and(|s| any(s.starter(manifest.tenancy))),
         }
     }
 }
@@ -237,6 +243,20 @@ mod tests {
         }
         let roots = parse("roots: [{dir: a, for: service, when: {framework: [fastapi, nestjs]}}]", "r").unwrap();
         assert_eq!(roots[0].when.as_ref().unwrap().values, ["fastapi", "nestjs"]);
+    }
+
+    #[test]
+    fn auth_starter_follows_the_first_service_whatever_the_unit() {
+        let roots = parse("roots: [{dir: a, for: app-migrations, when: {auth_starter: chat}}]", "r").unwrap();
+        let mut manifest = Manifest::new("acme", &["web".into()], &["api".into(), "billing".into()]);
+        assert!(!roots[0].applies(&manifest, None), "the first service's default starter is projects");
+        manifest.services[1].starter = Some("chat".into());
+        assert!(!roots[0].applies(&manifest, None), "only the first service decides");
+        manifest.services[0].starter = Some("chat".into());
+        assert!(roots[0].applies(&manifest, None));
+        assert!(!roots[0].applies(&Manifest::new("acme", &["web".into()], &[]), None), "no service, no starter");
+        // A workspace-wide choice: a row rendered once may test it.
+        assert!(parse("roots: [{dir: a, for: workspace, when: {auth_starter: chat}}]", "r").is_ok());
     }
 
     #[test]

@@ -161,8 +161,8 @@ pub const STARTERS: &[Starter] = &[
     Starter {
         name: "chat",
         kind: UnitKind::Service,
-        summary: "conversations, messages and AI providers with streaming",
-        ready: false,
+        summary: "conversations, messages and AI providers with streaming (on the service that owns auth)",
+        ready: true,
     },
     Starter { name: "booking", kind: UnitKind::App, summary: "artists, bookings and conflicts", ready: false },
     Starter {
@@ -352,6 +352,18 @@ pub const RULES: &[Rule] = &[
         hint: "give the app and the first service the same starter, or the app `--starter <app>=blank`",
     },
     Rule {
+        id: "chat-needs-auth-service",
+        broken: |c| {
+            // Chat's conversations belong to the users the service signs up; a service that only
+            // verifies tokens has no chat slice.
+            c.services.iter().skip(1).find(|(_, _, s)| s == "chat").map(|(name, ..)| {
+                format!("service \"{name}\" has starter chat but is not the first service of dfworx.yaml")
+            })
+        },
+        message: "the chat starter is built into the service that owns auth (the first service)",
+        hint: "give the first service `--starter <service>=chat`, and this one another starter (blank)",
+    },
+    Rule {
         id: "duplicate-extra",
         broken: |c| {
             c.with
@@ -400,6 +412,17 @@ mod tests {
     }
 
     #[test]
+    fn chat_lives_on_the_service_that_owns_auth_only() {
+        let mut choices = default_choices();
+        choices.apps[0].1 = "blank".into();
+        choices.services[0].2 = "chat".into();
+        choices.services.push(("billing".into(), Framework::Fastapi, "blank".into()));
+        assert_eq!(broken_rule(&choices), None);
+        choices.services.swap(0, 1);
+        assert_eq!(broken_rule(&choices), Some("chat-needs-auth-service"));
+    }
+
+    #[test]
     fn rule_ids_are_unique() {
         for (i, rule) in RULES.iter().enumerate() {
             assert!(RULES[..i].iter().all(|other| other.id != rule.id), "{} twice", rule.id);
@@ -431,11 +454,21 @@ pub mod oracle {
             Tenancy::Context | Tenancy::None => &["blank"],
             Tenancy::Schema => &[],
         };
+        // Chat exists on the service only (its app side is not built yet), with any tenancy but
+        // schema: its tables name no tenant.
+        let service_starters: &[&str] = match tenancy {
+            Tenancy::Org => &["projects", "blank", "chat"],
+            Tenancy::Context | Tenancy::None => &["blank", "chat"],
+            Tenancy::Schema => &[],
+        };
         // Any set of the extra services (each has its templates), but a set: none listed twice.
         let once = with.iter().enumerate().all(|(i, e)| !with[..i].contains(e));
         // The app calls its starter's endpoints on the service (which owns auth); blank calls none.
         let served = app == "blank" || app == service;
-        once && framework == Framework::Fastapi && starters.contains(&app) && starters.contains(&service) && served
+        once && framework == Framework::Fastapi
+            && starters.contains(&app)
+            && service_starters.contains(&service)
+            && served
     }
 
     fn subsets(all: &[Extra]) -> Vec<Vec<Extra>> {
@@ -524,10 +557,10 @@ pub mod oracle {
         assert_eq!(accepted + refused, 4 * 9 * 2 * 7 * 7);
         assert_eq!(
             accepted,
-            (7 + 2 * 2 + 2 * 2) * 8,
-            "org with projects, blank or none named on each unit but a projects app only beside a \
-             projects service, context and none with blank or none named (their default is blank); any \
-             set of extras"
+            (8 + 2 * 3 + 2 * 3) * 8,
+            "org with projects, blank or none named on each unit (and chat on the service) but a projects \
+             app only beside a projects service, context and none with blank or none named (their \
+             default is blank) and chat on the service beside them; any set of extras"
         );
     }
 }
