@@ -431,17 +431,6 @@ mod tests {
         renderer.render_all(manifest, &mut versions, &Secrets::fixed()).unwrap()
     }
 
-    /// The full workspace of org tenancy with every unit on starter chat, which the others do not
-    /// render. Not checked against the rules: the chat service's templates are on their way (branch
-    /// wt-chat), and until then the rules refuse a chat app beside any service.
-    fn render_chat(now: &str) -> Vec<RenderedFile> {
-        let mut manifest = full_manifest(crate::stack::Tenancy::Org);
-        for unit in manifest.apps.iter_mut().chain(manifest.services.iter_mut()) {
-            unit.starter = Some("chat".into());
-        }
-        render_manifest(now, &manifest)
-    }
-
     #[test]
     fn every_embedded_template_renders_for_every_kind_of_unit_and_tenancy() {
         use crate::stack::Tenancy;
@@ -449,15 +438,13 @@ mod tests {
         let mut files: Vec<RenderedFile> = [Tenancy::Org, Tenancy::Context, Tenancy::None]
             .into_iter()
             .flat_map(|tenancy| render_full("2026-01-01T00:00:00Z", tenancy))
-            .chain(render_chat("2026-01-01T00:00:00Z"))
             .collect();
-        // The chat starter on the service that owns auth, beside blank apps (its app side is not built).
+        // The chat starter on the service that owns auth, with a chat app beside a blank one.
         let mut chat = full_manifest(Tenancy::None);
         chat.services[0].starter = Some("chat".into());
+        chat.apps[0].starter = Some("chat".into());
         chat.check().unwrap();
-        let renderer = Renderer::new(&set).unwrap();
-        let mut versions = MigrationVersions::new(BTreeMap::new(), "2026-01-01T00:00:00Z".parse().unwrap());
-        files.extend(renderer.render_all(&chat, &mut versions, &Secrets::fixed()).unwrap());
+        files.extend(render_manifest("2026-01-01T00:00:00Z", &chat));
         let used: std::collections::BTreeSet<&str> = files.iter().map(|f| f.template.as_str()).collect();
         for template in set.files.iter().filter(|f| f.path != "ownership.yaml" && f.path != crate::roots::ROOTS_FILE) {
             let part = crate::roots::owner(&set.roots, &template.path).is_some_and(|r| r.each == Each::Include);

@@ -51,20 +51,26 @@ function eventStream(chunks: string[]): Response {
   );
 }
 
-/** A store whose requests `answer` answers; `calls` records them. */
-function storeAnswering(answer: (url: string, init?: RequestInit) => Response) {
+/**
+ * A store whose requests `answer` answers; `fetch` records them. It lists `conversations`: by
+ * default one with a title (a conversation without one is reloaded after its first answer).
+ */
+function storeAnswering(
+  answer: (url: string, init?: RequestInit) => Response,
+  conversations = [conversation("older", "Older"), conversation(ID, "Mine")],
+) {
   const fetch = vi.fn<Fetch>(async (url, init) => answer(url, init));
-  const store = createChatStore({
-    conversations: [conversation("older", "Older")],
-    fetch,
-  });
+  const store = createChatStore({ conversations, fetch });
   return { store, fetch };
 }
 
 describe("the chat store", () => {
   it("creates a conversation at the top of the list, with no messages", async () => {
     const created = conversation(ID, "Trip to Lisbon");
-    const { store, fetch } = storeAnswering(() => json(201, created));
+    const { store, fetch } = storeAnswering(
+      () => json(201, created),
+      [conversation("older", "Older")],
+    );
     const result = await store
       .getState()
       .createConversation({ title: "Trip to Lisbon", provider: "echo" });
@@ -82,8 +88,9 @@ describe("the chat store", () => {
   });
 
   it("sends no title when none was given, so the service picks one", async () => {
-    const { store, fetch } = storeAnswering(() =>
-      json(201, conversation(ID, null)),
+    const { store, fetch } = storeAnswering(
+      () => json(201, conversation(ID, null)),
+      [],
     );
     await store.getState().createConversation({ title: "", provider: "echo" });
     expect(fetch.mock.calls[0]?.[1]?.body).toBe(
@@ -142,6 +149,25 @@ describe("the chat store", () => {
       ID,
       "older",
     ]);
+  });
+
+  it("takes the title the service gave a conversation after its first answer", async () => {
+    const { store, fetch } = storeAnswering(
+      (url) =>
+        url.endsWith("/stream")
+          ? eventStream([
+              `event: done\ndata: ${JSON.stringify(message("m", "assistant", "Echo: hi"))}\n\n`,
+            ])
+          : json(200, conversation(ID, "hi")),
+      [conversation(ID, null)],
+    );
+    store.getState().selectConversation(ID, []);
+    await store.getState().sendMessage("hi");
+    expect(fetch.mock.calls.map(([url]) => url)).toEqual([
+      `/api/chat/conversations/${ID}/messages/stream`,
+      `/api/chat/conversations/${ID}`,
+    ]);
+    expect(store.getState().conversations[0]?.title).toBe("hi");
   });
 
   it("says when to retry after a 429, and takes back the message it could not send", async () => {

@@ -109,6 +109,21 @@ export function createChatStore({
         },
       }));
 
+    /** The conversation as the service has it now (its title, set from the first message). */
+    const reload = async (conversationId: string) => {
+      const response = await fetch(url(`/${conversationId}`)).catch(() => null);
+      const fresh = response?.ok
+        ? ((await response.json().catch(() => null)) as Conversation | null)
+        : null;
+      if (fresh) {
+        set((state) => ({
+          conversations: state.conversations.map((c) =>
+            c.id === fresh.id ? fresh : c,
+          ),
+        }));
+      }
+    };
+
     /** Ends the stream: the answer (stored, or what arrived of it) replaces the draft. */
     const finish = (answer: Message | null) => {
       const streaming = get().streaming;
@@ -250,6 +265,9 @@ export function createChatStore({
         } finally {
           controller = null;
           finish(answer);
+        }
+        if (!get().conversations.find((c) => c.id === conversationId)?.title) {
+          await reload(conversationId);
         }
         return true;
       },

@@ -22,7 +22,10 @@ export interface Message {
   created_at: string;
 }
 
-/** The providers the service knows; `echo` answers offline (it repeats what you wrote). */
+/**
+ * The providers the service knows (its ai/base.py, PROVIDER_NAMES); `echo` answers offline (it
+ * repeats what you wrote), the others need the service's OPENAI_API_KEY or ANTHROPIC_API_KEY.
+ */
 export const PROVIDERS = [
   { id: "echo", label: "Echo (offline, repeats you)" },
   { id: "openai", label: "OpenAI" },
@@ -31,9 +34,9 @@ export const PROVIDERS = [
 
 export type Provider = (typeof PROVIDERS)[number]["id"];
 
-// The service's limits (services/<auth service>/src/.../chat/models.py).
+// The service's limits (services/<auth service>/src/<module>/chat/models.py).
 export const TITLE_MAX = 200;
-export const MESSAGE_MAX = 10_000;
+export const MESSAGE_MAX = 32_000;
 
 export const newConversationForm = z.object({
   title: z.string().trim().max(TITLE_MAX, `At most ${TITLE_MAX} characters`),
