@@ -421,11 +421,14 @@ mod tests {
     }
 
     fn render_full(now: &str, tenancy: crate::stack::Tenancy) -> Vec<RenderedFile> {
+        render_manifest(now, &full_manifest(tenancy))
+    }
+
+    fn render_manifest(now: &str, manifest: &Manifest) -> Vec<RenderedFile> {
         let set = TemplateSet::embedded().unwrap();
         let renderer = Renderer::new(&set).unwrap();
         let mut versions = MigrationVersions::new(BTreeMap::new(), now.parse().unwrap());
-        let secrets = Secrets::fixed();
-        renderer.render_all(&full_manifest(tenancy), &mut versions, &secrets).unwrap()
+        renderer.render_all(manifest, &mut versions, &Secrets::fixed()).unwrap()
     }
 
     #[test]
@@ -436,13 +439,12 @@ mod tests {
             .into_iter()
             .flat_map(|tenancy| render_full("2026-01-01T00:00:00Z", tenancy))
             .collect();
-        // The chat starter on the service that owns auth, beside blank apps (its app side is not built).
+        // The chat starter on the service that owns auth, with a chat app beside a blank one.
         let mut chat = full_manifest(Tenancy::None);
         chat.services[0].starter = Some("chat".into());
+        chat.apps[0].starter = Some("chat".into());
         chat.check().unwrap();
-        let renderer = Renderer::new(&set).unwrap();
-        let mut versions = MigrationVersions::new(BTreeMap::new(), "2026-01-01T00:00:00Z".parse().unwrap());
-        files.extend(renderer.render_all(&chat, &mut versions, &Secrets::fixed()).unwrap());
+        files.extend(render_manifest("2026-01-01T00:00:00Z", &chat));
         let used: std::collections::BTreeSet<&str> = files.iter().map(|f| f.template.as_str()).collect();
         for template in set.files.iter().filter(|f| f.path != "ownership.yaml" && f.path != crate::roots::ROOTS_FILE) {
             let part = crate::roots::owner(&set.roots, &template.path).is_some_and(|r| r.each == Each::Include);

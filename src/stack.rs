@@ -157,7 +157,7 @@ pub const STARTERS: &[Starter] = &[
     },
     Starter { name: "blank", kind: UnitKind::App, summary: "sign-up and sign-in only", ready: true },
     Starter { name: "blank", kind: UnitKind::Service, summary: "sign-up and sign-in only", ready: true },
-    Starter { name: "chat", kind: UnitKind::App, summary: "conversations with a streaming AI reply", ready: false },
+    Starter { name: "chat", kind: UnitKind::App, summary: "conversations with a streaming AI reply", ready: true },
     Starter {
         name: "chat",
         kind: UnitKind::Service,
@@ -449,14 +449,8 @@ pub mod oracle {
         // A unit without a starter gets projects with org tenancy, blank with any other.
         let default = if tenancy == Tenancy::Org { "projects" } else { "blank" };
         let (app, service) = (app.unwrap_or(default), service.unwrap_or(default));
+        // Projects needs org; chat works with any tenancy but schema (its tables name no tenant).
         let starters: &[&str] = match tenancy {
-            Tenancy::Org => &["projects", "blank"],
-            Tenancy::Context | Tenancy::None => &["blank"],
-            Tenancy::Schema => &[],
-        };
-        // Chat exists on the service only (its app side is not built yet), with any tenancy but
-        // schema: its tables name no tenant.
-        let service_starters: &[&str] = match tenancy {
             Tenancy::Org => &["projects", "blank", "chat"],
             Tenancy::Context | Tenancy::None => &["blank", "chat"],
             Tenancy::Schema => &[],
@@ -465,10 +459,7 @@ pub mod oracle {
         let once = with.iter().enumerate().all(|(i, e)| !with[..i].contains(e));
         // The app calls its starter's endpoints on the service (which owns auth); blank calls none.
         let served = app == "blank" || app == service;
-        once && framework == Framework::Fastapi
-            && starters.contains(&app)
-            && service_starters.contains(&service)
-            && served
+        once && framework == Framework::Fastapi && starters.contains(&app) && starters.contains(&service) && served
     }
 
     fn subsets(all: &[Extra]) -> Vec<Vec<Extra>> {
@@ -557,10 +548,11 @@ pub mod oracle {
         assert_eq!(accepted + refused, 4 * 9 * 2 * 7 * 7);
         assert_eq!(
             accepted,
-            (8 + 2 * 3 + 2 * 3) * 8,
-            "org with projects, blank or none named on each unit (and chat on the service) but a projects \
-             app only beside a projects service, context and none with blank or none named (their \
-             default is blank) and chat on the service beside them; any set of extras"
+            (9 + 2 * 7) * 8,
+            "org: a projects app (named or not) beside a projects service (named or not), a blank app \
+             beside any of the four services, a chat app beside a chat service; context and none: a \
+             blank app (named or not) beside a blank (named or not) or chat service, and chat beside \
+             chat; any set of extras"
         );
     }
 }

@@ -121,7 +121,8 @@ fn add_takes_a_framework_and_a_starter_and_checks_them_against_the_rules() {
     let before = tree(&sb.path("acme"));
     for (args, expected) in [
         (&["add", "service", "api", "--framework", "nestjs"][..], "(rule nestjs-not-yet)"),
-        (&["add", "app", "shop", "--starter", "chat"], "(rule starter-not-yet)"),
+        (&["add", "app", "shop", "--starter", "booking"], "(rule starter-not-yet)"),
+        (&["add", "app", "shop", "--starter", "chat"], "(rule app-starter-needs-service)"),
         (&["add", "app", "shop", "--framework", "fastapi"], "--framework applies to services only"),
         (&["add", "package", "kit", "--starter", "projects"], "--starter applies to apps and services only"),
     ] {
