@@ -139,7 +139,13 @@ pub struct Starter {
     pub summary: &'static str,
     /// Whether this dfworx has its templates (the others are named by presets and coming).
     pub ready: bool,
+    /// Services: the frameworks it has templates for (apps: none, every app is Next.js).
+    pub frameworks: &'static [Framework],
 }
+
+const FASTAPI: &[Framework] = &[Framework::Fastapi];
+const NESTJS: &[Framework] = &[Framework::Nestjs];
+const ANY_FRAMEWORK: &[Framework] = &Framework::ALL;
 
 /// Every starter dfworx knows. Which tenancy and framework each one works with is in [`RULES`].
 pub const STARTERS: &[Starter] = &[
@@ -148,41 +154,71 @@ pub const STARTERS: &[Starter] = &[
         kind: UnitKind::App,
         summary: "sign-up, sign-in, organizations, members and the app's projects",
         ready: true,
+        frameworks: &[],
     },
     Starter {
         name: "projects",
         kind: UnitKind::Service,
         summary: "the tenant API: organizations, members and each app's projects (on the service that owns auth)",
         ready: true,
+        frameworks: FASTAPI,
     },
-    Starter { name: "blank", kind: UnitKind::App, summary: "sign-up and sign-in only", ready: true },
-    Starter { name: "blank", kind: UnitKind::Service, summary: "sign-up and sign-in only", ready: true },
-    Starter { name: "chat", kind: UnitKind::App, summary: "conversations with a streaming AI reply", ready: true },
+    Starter { name: "blank", kind: UnitKind::App, summary: "sign-up and sign-in only", ready: true, frameworks: &[] },
+    Starter {
+        name: "blank",
+        kind: UnitKind::Service,
+        summary: "sign-up and sign-in only (a NestJS service: the caller's profile)",
+        ready: true,
+        frameworks: ANY_FRAMEWORK,
+    },
+    Starter {
+        name: "chat",
+        kind: UnitKind::App,
+        summary: "conversations with a streaming AI reply",
+        ready: true,
+        frameworks: &[],
+    },
     Starter {
         name: "chat",
         kind: UnitKind::Service,
         summary: "conversations, messages and AI providers with streaming (on the service that owns auth)",
         ready: true,
+        frameworks: FASTAPI,
     },
-    Starter { name: "booking", kind: UnitKind::App, summary: "artists, bookings and conflicts", ready: false },
+    Starter {
+        name: "booking",
+        kind: UnitKind::App,
+        summary: "artists, bookings and conflicts",
+        ready: true,
+        frameworks: &[],
+    },
     Starter {
         name: "booking",
         kind: UnitKind::Service,
-        summary: "bookings without double booking, an event log, live updates",
-        ready: false,
+        summary: "bookings without double booking, an event log, live updates (NestJS)",
+        ready: true,
+        frameworks: NESTJS,
     },
-    Starter { name: "content", kind: UnitKind::Service, summary: "per-tenant content in tenant schemas", ready: false },
+    Starter {
+        name: "content",
+        kind: UnitKind::Service,
+        summary: "per-tenant content in tenant schemas",
+        ready: false,
+        frameworks: NESTJS,
+    },
 ];
 
 /// The starter a unit gets when none is named: today's organizations and projects.
 pub const DEFAULT_STARTER: &str = "projects";
 
 /// The starter a unit of a workspace with `tenancy` gets when `dfworx.yaml` names none: projects
-/// where it works (org), blank elsewhere, so that `dfworx add app x` needs no flag in any workspace.
-pub fn default_starter(tenancy: Tenancy) -> &'static str {
-    match tenancy {
-        Tenancy::Org => DEFAULT_STARTER,
-        Tenancy::Context | Tenancy::Schema | Tenancy::None => "blank",
+/// where it works (org, `FastAPI`), blank elsewhere, so that `dfworx add app x` and
+/// `dfworx add service y --framework nestjs` need no flag in any workspace. Apps pass the default
+/// framework.
+pub fn default_starter(tenancy: Tenancy, framework: Framework) -> &'static str {
+    match (tenancy, framework) {
+        (Tenancy::Org, Framework::Fastapi) => DEFAULT_STARTER,
+        _ => "blank",
     }
 }
 
@@ -196,11 +232,13 @@ pub fn starter(kind: UnitKind, name: &str) -> Option<&'static Starter> {
 pub enum Preset {
     /// Organizations with RLS, a `FastAPI` auth service, a web app: the default workspace.
     Dfworx,
-    /// Schema per tenant, a `NestJS` `api` (starter content), `PgBouncer`, n8n and `ComfyUI` (seed 002).
+    /// Schema per tenant, a `NestJS` `api` (starter content) beside the auth service, `PgBouncer`, n8n
+    /// and `ComfyUI` (seed 002).
     TenantSchemas,
     /// A `FastAPI` chat service and a chat web app on the default identity and RLS (seed 003).
     AiChat,
-    /// Tenant context, a `NestJS` `api` (starter booking), a booking web app, `PgBouncer` (seed 004).
+    /// Tenant context, a `NestJS` `api` (starter booking) beside the auth service, a booking web app,
+    /// `PgBouncer` (seed 004).
     Booking,
 }
 
@@ -210,6 +248,11 @@ pub struct PresetUnit {
     pub framework: Option<Framework>,
     pub starter: &'static str,
 }
+
+/// The service that signs users up and in, in presets whose domain lives on a `NestJS` service
+/// (rule auth-service-is-fastapi).
+const AUTH_SERVICE: PresetUnit =
+    PresetUnit { name: "auth-service", framework: Some(Framework::Fastapi), starter: "blank" };
 
 /// What a preset fills in.
 pub struct PresetStack {
@@ -235,8 +278,11 @@ impl Preset {
             Self::TenantSchemas => PresetStack {
                 tenancy: Tenancy::Schema,
                 with: &[Extra::Pgbouncer, Extra::N8n, Extra::Comfyui],
-                apps: &[PresetUnit { name: "web", framework: None, starter: "projects" }],
-                services: &[PresetUnit { name: "api", framework: Some(Framework::Nestjs), starter: "content" }],
+                apps: &[PresetUnit { name: "web", framework: None, starter: "blank" }],
+                services: &[
+                    AUTH_SERVICE,
+                    PresetUnit { name: "api", framework: Some(Framework::Nestjs), starter: "content" },
+                ],
             },
             Self::AiChat => PresetStack {
                 tenancy: Tenancy::Org,
@@ -248,7 +294,10 @@ impl Preset {
                 tenancy: Tenancy::Context,
                 with: &[Extra::Pgbouncer],
                 apps: &[PresetUnit { name: "web", framework: None, starter: "booking" }],
-                services: &[PresetUnit { name: "api", framework: Some(Framework::Nestjs), starter: "booking" }],
+                services: &[
+                    AUTH_SERVICE,
+                    PresetUnit { name: "api", framework: Some(Framework::Nestjs), starter: "booking" },
+                ],
             },
         }
     }
@@ -307,15 +356,17 @@ pub const RULES: &[Rule] = &[
         hint: "leave `starter:` out for the default (projects with `tenancy: org`, blank otherwise)",
     },
     Rule {
-        id: "nestjs-not-yet",
+        id: "auth-service-is-fastapi",
         broken: |c| {
+            // The first service signs users up and in (auth.users, refresh tokens in Redis): dfworx
+            // generates that in FastAPI only. Every other service verifies the tokens it issues.
             c.services
-                .iter()
-                .find(|(_, f, _)| *f == Framework::Nestjs)
-                .map(|(n, ..)| format!("service \"{n}\" has framework nestjs"))
+                .first()
+                .filter(|(_, f, _)| *f != Framework::Fastapi)
+                .map(|(n, f, _)| format!("service \"{n}\", the first of dfworx.yaml, has framework {f}"))
         },
-        message: "NestJS services have no templates in this dfworx yet",
-        hint: "use `framework: fastapi` (the default) for now",
+        message: "the first service owns sign-up and sign-in, which dfworx generates in FastAPI",
+        hint: "put a FastAPI service first: `dfworx new <dir> --service auth-service --service api:nestjs`",
     },
     Rule {
         id: "tenancy-not-yet",
@@ -339,17 +390,52 @@ pub const RULES: &[Rule] = &[
         hint: "leave the starter out (with this tenancy it is blank: sign-up and sign-in only), or use `tenancy: org`",
     },
     Rule {
-        id: "app-starter-needs-service",
+        id: "booking-needs-context",
         broken: |c| {
-            // The service that owns auth (the first) serves every app's slice; blank needs none. (A
-            // workspace without services has apps that serve nothing yet: no rule of this one.)
-            let (service, starter) = c.services.first().map(|(name, _, starter)| (name, starter))?;
-            c.apps.iter().find(|(_, s)| s != "blank" && s != starter).map(|(name, s)| {
-                format!("app \"{name}\" has starter {s}, but the service that serves it, \"{service}\", has starter {starter}")
+            if c.tenancy == Tenancy::Context {
+                return None;
+            }
+            let apps = c.apps.iter().map(|(n, s)| (UnitKind::App, n, s));
+            let services = c.services.iter().map(|(n, _, s)| (UnitKind::Service, n, s));
+            apps.chain(services)
+                .find(|(.., s)| s.as_str() == "booking")
+                .map(|(kind, n, _)| format!("{} \"{n}\" has starter booking and tenancy is {}", kind.noun(), c.tenancy))
+        },
+        message: "the booking starter keeps tenants apart with a tenant_id checked against the transaction's tenant",
+        hint: "use `--tenancy context` (or `--preset booking`), or leave the starter out",
+    },
+    Rule {
+        id: "starter-framework",
+        broken: |c| {
+            c.services.iter().find_map(|(n, f, s)| {
+                let st = starter(UnitKind::Service, s)?;
+                let names: Vec<&str> = st.frameworks.iter().map(|f| f.label()).collect();
+                (!st.frameworks.contains(f)).then(|| {
+                    format!("service \"{n}\" has framework {f} and starter {s} (which is {})", names.join(", "))
+                })
             })
         },
-        message: "an app's starter calls the endpoints of the same starter on the service that owns auth (the first service)",
-        hint: "give the app and the first service the same starter, or the app `--starter <app>=blank`",
+        message: "that starter has no templates for the service's framework",
+        hint: "leave `starter:` out (a NestJS service starts blank), or pick the framework the starter is written in",
+    },
+    Rule {
+        id: "app-starter-needs-service",
+        broken: |c| {
+            // An app's slice calls the service that serves it: booking's, any service with starter
+            // booking; the others', the service that owns auth (the first). Blank needs none. (A
+            // workspace without services has apps that serve nothing yet: no rule of this one.)
+            let (first, first_starter) = c.services.first().map(|(name, _, starter)| (name, starter))?;
+            c.apps.iter().find_map(|(name, s)| match s.as_str() {
+                "blank" => None,
+                "booking" => (!c.services.iter().any(|(.., st)| st == "booking"))
+                    .then(|| format!("app \"{name}\" has starter booking, but no service has starter booking")),
+                _ => (s != first_starter).then(|| {
+                    format!("app \"{name}\" has starter {s}, but the service that serves it, \"{first}\", has starter {first_starter}")
+                }),
+            })
+        },
+        message: "an app's starter calls the endpoints of the same starter on a service: the first service's (projects, chat), a NestJS service's (booking)",
+        hint: "give the serving service the app's starter (`--starter <service>=<starter>`), or the app `--starter <app>=blank`",
     },
     Rule {
         id: "chat-needs-auth-service",
@@ -438,34 +524,42 @@ pub mod oracle {
     use super::*;
     use crate::manifest::Manifest;
 
-    /// What this dfworx has templates for, stated directly.
-    fn buildable(
-        tenancy: Tenancy,
-        with: &[Extra],
-        framework: Framework,
-        app: Option<&str>,
-        service: Option<&str>,
-    ) -> bool {
-        // A unit without a starter gets projects with org tenancy, blank with any other.
-        let default = if tenancy == Tenancy::Org { "projects" } else { "blank" };
-        let (app, service) = (app.unwrap_or(default), service.unwrap_or(default));
-        // Projects needs org; chat works with any tenancy but schema (its tables name no tenant).
-        let starters: &[&str] = match tenancy {
-            Tenancy::Org => &["projects", "blank", "chat"],
-            Tenancy::Context | Tenancy::None => &["blank", "chat"],
-            Tenancy::Schema => &[],
+    /// What this dfworx has templates for, stated directly, for a workspace with an app, a `FastAPI`
+    /// service that owns auth and a second service of `framework`.
+    fn buildable(tenancy: Tenancy, with: &[Extra], framework: Framework, starters: [Option<&str>; 3]) -> bool {
+        // A unit without a starter gets projects with org tenancy on FastAPI (and apps), blank else.
+        let default =
+            |f: Framework| if tenancy == Tenancy::Org && f == Framework::Fastapi { "projects" } else { "blank" };
+        let app = starters[0].unwrap_or(default(Framework::Fastapi));
+        let auth = starters[1].unwrap_or(default(Framework::Fastapi));
+        let second = starters[2].unwrap_or(default(framework));
+        // Projects needs org; booking needs context; chat works with any tenancy but schema (its
+        // tables name no tenant), on the service that owns auth only; booking is NestJS's, and a
+        // NestJS service has blank besides.
+        let tenancy_has = |s: &str| match tenancy {
+            Tenancy::Org => ["projects", "blank", "chat"].contains(&s),
+            Tenancy::Context => ["blank", "chat", "booking"].contains(&s),
+            Tenancy::None => ["blank", "chat"].contains(&s),
+            Tenancy::Schema => false,
         };
+        let units_ok = tenancy_has(app)
+            && tenancy_has(auth)
+            && tenancy_has(second)
+            && ["projects", "blank", "chat"].contains(&auth)
+            && match framework {
+                Framework::Fastapi => ["projects", "blank"].contains(&second),
+                Framework::Nestjs => ["blank", "booking"].contains(&second),
+            };
         // Any set of the extra services (each has its templates), but a set: none listed twice.
         let once = with.iter().enumerate().all(|(i, e)| !with[..i].contains(e));
-        // The app calls its starter's endpoints on the service (which owns auth); blank calls none.
-        let served = app == "blank" || app == service;
-        once && framework == Framework::Fastapi && starters.contains(&app) && starters.contains(&service) && served
-    }
-
-    fn subsets(all: &[Extra]) -> Vec<Vec<Extra>> {
-        (0..1u32 << all.len())
-            .map(|mask| all.iter().enumerate().filter(|(i, _)| mask & (1 << i) != 0).map(|(_, e)| *e).collect())
-            .collect()
+        // The app calls its starter's endpoints: booking's on a booking service, the others' on the
+        // service that owns auth; blank calls none.
+        let served = match app {
+            "blank" => true,
+            "booking" => second == "booking",
+            _ => app == auth,
+        };
+        once && units_ok && served
     }
 
     /// Every JSON and YAML file a combination renders parses (tsconfig files are JSON with comments).
@@ -480,26 +574,32 @@ pub mod oracle {
         }
     }
 
-    /// Every combination of choices, each as the manifest of a workspace with an app `web` and a
-    /// service `api` (starters: none named, every known one, and one that does not exist).
+    /// Every combination of choices, each as the manifest of a workspace with an app `web`, a
+    /// `FastAPI` service `auth-service` and a service `api` of either framework (starters: none named,
+    /// every known one, and one that does not exist); extras: none, all three, `PgBouncer` alone (the
+    /// one templates test most), and one listed twice.
     pub fn every_combination() -> Vec<Manifest> {
         let starters =
             [None, Some("projects"), Some("blank"), Some("chat"), Some("booking"), Some("content"), Some("nope")];
+        let lists =
+            [vec![], Extra::ALL.to_vec(), vec![Extra::Pgbouncer], vec![Extra::N8n, Extra::Pgbouncer, Extra::N8n]];
         let mut all = Vec::new();
         for tenancy in Tenancy::ALL {
-            let mut lists = subsets(&Extra::ALL);
-            lists.push(vec![Extra::N8n, Extra::Pgbouncer, Extra::N8n]);
-            for with in lists {
+            for with in &lists {
                 for framework in Framework::ALL {
                     for app in starters {
-                        for service in starters {
-                            let mut manifest = Manifest::new("acme", &["web".into()], &["api".into()]);
-                            manifest.tenancy = tenancy;
-                            manifest.with.clone_from(&with);
-                            manifest.apps[0].starter = app.map(String::from);
-                            manifest.services[0].framework = Some(framework);
-                            manifest.services[0].starter = service.map(String::from);
-                            all.push(manifest);
+                        for auth in starters {
+                            for second in starters {
+                                let mut manifest =
+                                    Manifest::new("acme", &["web".into()], &["auth-service".into(), "api".into()]);
+                                manifest.tenancy = tenancy;
+                                manifest.with.clone_from(with);
+                                manifest.apps[0].starter = app.map(String::from);
+                                manifest.services[0].starter = auth.map(String::from);
+                                manifest.services[1].framework = Some(framework);
+                                manifest.services[1].starter = second.map(String::from);
+                                all.push(manifest);
+                            }
                         }
                     }
                 }
@@ -525,15 +625,15 @@ pub mod oracle {
         let (mut accepted, mut refused) = (0, 0);
         for manifest in every_combination() {
             let (tenancy, with) = (manifest.tenancy, &manifest.with);
-            let framework = manifest.services[0].framework();
-            let (app, service) = (manifest.apps[0].starter.as_deref(), manifest.services[0].starter.as_deref());
+            let framework = manifest.services[1].framework();
+            let starters = [
+                manifest.apps[0].starter.as_deref(),
+                manifest.services[0].starter.as_deref(),
+                manifest.services[1].starter.as_deref(),
+            ];
             let verdict = manifest.check();
-            let expected = buildable(tenancy, with, framework, app, service);
-            assert_eq!(
-                verdict.is_ok(),
-                expected,
-                "{tenancy} {with:?} {framework} app={app:?} service={service:?}: {verdict:?}"
-            );
+            let expected = buildable(tenancy, with, framework, starters);
+            assert_eq!(verdict.is_ok(), expected, "{tenancy} {with:?} {framework} {starters:?}: {verdict:?}");
             if expected {
                 for file in render(&manifest) {
                     parses(&file.path, &file.contents);
@@ -545,14 +645,16 @@ pub mod oracle {
                 refused += 1;
             }
         }
-        assert_eq!(accepted + refused, 4 * 9 * 2 * 7 * 7);
-        assert_eq!(
-            accepted,
-            (9 + 2 * 7) * 8,
-            "org: a projects app (named or not) beside a projects service (named or not), a blank app \
-             beside any of the four services, a chat app beside a chat service; context and none: a \
-             blank app (named or not) beside a blank (named or not) or chat service, and chat beside \
-             chat; any set of extras"
-        );
+        assert_eq!(accepted + refused, 4 * 4 * 2 * 7 * 7 * 7);
+        // Per list of extras: org 45, context 38, none 28, schema none yet.
+        assert_eq!(accepted, 3 * 111, "{accepted} accepted");
+    }
+
+    #[test]
+    fn a_nestjs_service_never_owns_auth() {
+        let mut manifest = Manifest::new("acme", &["web".into()], &["api".into()]);
+        manifest.services[0].framework = Some(Framework::Nestjs);
+        let err = manifest.check().unwrap_err();
+        assert!(err.message.contains("(rule auth-service-is-fastapi)"), "{}", err.message);
     }
 }

@@ -14,11 +14,14 @@ fn new(sb: &Sandbox, args: &[&str]) -> std::process::Output {
 #[test]
 fn a_preset_shows_its_choices_as_flags_and_a_combination_without_templates_writes_nothing() {
     let sb = Sandbox::new();
-    let out = sb.dfworx(&["new", "acme", "--preset", "booking", "--dry-run"]);
+    let out = sb.dfworx(&["new", "acme", "--preset", "tenant-schemas", "--dry-run"]);
     let said = stderr(&out);
     assert_eq!(out.status.code(), Some(1), "{said}");
     assert!(
-        said.contains("--tenancy context --with pgbouncer --app web --service api:nestjs --starter web=booking --starter api=booking"),
+        said.contains(
+            "--tenancy schema --with pgbouncer,n8n,comfyui --app web --service auth-service:fastapi \
+             --service api:nestjs --starter web=blank --starter auth-service=blank --starter api=content"
+        ),
         "{said}"
     );
     assert!(said.contains("(rule starter-not-yet)"), "{said}");
@@ -29,7 +32,13 @@ fn a_preset_shows_its_choices_as_flags_and_a_combination_without_templates_write
         (&["--tenancy", "context", "--starter", "web=projects"], "projects-needs-org"),
         (&["--tenancy", "none", "--starter", "web=blank", "--starter", "auth-service=projects"], "projects-needs-org"),
         (&["--with", "n8n,pgbouncer,n8n"], "duplicate-extra"),
-        (&["--service", "api:nestjs"], "nestjs-not-yet"),
+        (&["--service", "api:nestjs"], "auth-service-is-fastapi"),
+        (&["--service", "auth-service", "--service", "api:nestjs", "--starter", "api=projects"], "starter-framework"),
+        (
+            &["--service", "auth-service", "--service", "api:nestjs", "--starter", "api=booking"],
+            "booking-needs-context",
+        ),
+        (&["--tenancy", "context", "--starter", "web=booking"], "app-starter-needs-service"),
         (&["--starter", "web=shop"], "unknown-starter"),
     ] {
         let out = new(&sb, args);
@@ -120,8 +129,12 @@ fn add_takes_a_framework_and_a_starter_and_checks_them_against_the_rules() {
     assert!(new(&sb, &[]).status.success());
     let before = tree(&sb.path("acme"));
     for (args, expected) in [
-        (&["add", "service", "api", "--framework", "nestjs"][..], "(rule nestjs-not-yet)"),
-        (&["add", "app", "shop", "--starter", "booking"], "(rule starter-not-yet)"),
+        (
+            &["add", "service", "api", "--framework", "nestjs", "--starter", "booking"][..],
+            "(rule booking-needs-context)",
+        ),
+        (&["add", "service", "api", "--framework", "nestjs", "--starter", "projects"], "(rule starter-framework)"),
+        (&["add", "app", "shop", "--starter", "booking"], "(rule booking-needs-context)"),
         (&["add", "app", "shop", "--starter", "chat"], "(rule app-starter-needs-service)"),
         (&["add", "app", "shop", "--framework", "fastapi"], "--framework applies to services only"),
         (&["add", "package", "kit", "--starter", "projects"], "--starter applies to apps and services only"),
@@ -141,6 +154,17 @@ fn add_takes_a_framework_and_a_starter_and_checks_them_against_the_rules() {
         manifest.contains("  - name: billing\n    port: 8001\n    framework: fastapi\n    starter: projects\n"),
         "{manifest}"
     );
+    assert_eq!(sb.dfworx(&["-C", "acme", "sync", "--check"]).status.code(), Some(0));
+
+    // A NestJS service beside FastAPI ones starts blank whatever the tenancy, and joins the pnpm
+    // workspace instead of the uv one.
+    let out = sb.dfworx(&["-C", "acme", "add", "service", "api", "--framework", "nestjs"]);
+    assert!(out.status.success(), "{}", stderr(&out));
+    let manifest = sb.read("acme/dfworx.yaml");
+    assert!(manifest.contains("  - name: api\n    port: 8002\n    framework: nestjs\n"), "{manifest}");
+    assert!(sb.read("acme/pnpm-workspace.yaml").contains("  - services/api\n"));
+    assert!(sb.read("acme/pyproject.toml").contains("exclude = [\"services/api\"]"));
+    assert!(!sb.path("acme/services/api/pyproject.toml").exists());
     assert_eq!(sb.dfworx(&["-C", "acme", "sync", "--check"]).status.code(), Some(0));
 }
 

@@ -67,7 +67,7 @@ impl PortedUnit {
 
     /// The unit's starter: the one `dfworx.yaml` names, else the default of the workspace's tenancy.
     pub fn starter(&self, tenancy: crate::stack::Tenancy) -> &str {
-        self.starter.as_deref().unwrap_or_else(|| crate::stack::default_starter(tenancy))
+        self.starter.as_deref().unwrap_or_else(|| crate::stack::default_starter(tenancy, self.framework()))
     }
 }
 
