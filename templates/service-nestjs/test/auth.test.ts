@@ -18,9 +18,7 @@ beforeAll(async () => {
   app = await startApp(testConfig(database));
 });
 
-afterEach(async () => {
-  await database.query("truncate auth.users cascade");
-});
+afterEach(() => database.emptyTables());
 
 afterAll(async () => {
   await app?.close();

@@ -7,7 +7,7 @@ import { createServer, type Server } from "node:http";
 import type { AddressInfo } from "node:net";
 import type { NestFastifyApplication } from "@nestjs/platform-fastify";
 import { exportJWK, generateKeyPair, SignJWT, type CryptoKey } from "jose";
-import { afterAll, beforeAll, expect, it } from "vitest";
+import { afterAll, afterEach, beforeAll, expect, it } from "vitest";
 import { accessToken, createTestDatabase, createUser, startApp, testConfig, type TestDatabase } from "./testing.js";
 
 const ISSUER = "https://issuer.example.test";
@@ -35,6 +35,8 @@ beforeAll(async () => {
     testConfig(database, { JWT_SECRET: "", JWKS_URL: `http://127.0.0.1:${port}/.well-known/jwks.json`, JWT_ISSUER: ISSUER }),
   );
 });
+
+afterEach(() => database.emptyTables());
 
 afterAll(async () => {
   await app?.close();
