@@ -21,12 +21,19 @@ import {
 import type { FastifyReply } from "fastify";
 import { z } from "zod";
 
-export const ErrorDetail = z.object({ detail: z.string() }).meta({ id: "ErrorDetail" });
+export const ErrorDetail = z
+  .object({ detail: z.string() })
+  .meta({ id: "ErrorDetail" });
 
 export const ValidationErrorDetail = z
   .object({
     detail: z.string(),
-    issues: z.array(z.object({ path: z.array(z.union([z.string(), z.number()])), message: z.string() })),
+    issues: z.array(
+      z.object({
+        path: z.array(z.union([z.string(), z.number()])),
+        message: z.string(),
+      }),
+    ),
   })
   .meta({ id: "ValidationErrorDetail" });
 
@@ -58,8 +65,14 @@ export class ErrorDetailFilter implements ExceptionFilter {
   catch(exception: unknown, host: ArgumentsHost): void {
     const reply = host.switchToHttp().getResponse<FastifyReply>();
     if (!(exception instanceof HttpException)) {
-      this.logger.error(exception instanceof Error ? (exception.stack ?? exception.message) : String(exception));
-      void reply.status(HttpStatus.INTERNAL_SERVER_ERROR).send({ detail: "Internal Server Error" });
+      this.logger.error(
+        exception instanceof Error
+          ? (exception.stack ?? exception.message)
+          : String(exception),
+      );
+      void reply
+        .status(HttpStatus.INTERNAL_SERVER_ERROR)
+        .send({ detail: "Internal Server Error" });
       return;
     }
     const status = exception.getStatus();

@@ -29,5 +29,7 @@ function sorted(value: unknown): unknown {
 }
 
 const app = await createApp(loadConfig(placeholders), { logger: false });
-process.stdout.write(`${JSON.stringify(sorted(openApiDocument(app)), null, 2)}\n`);
+process.stdout.write(
+  `${JSON.stringify(sorted(openApiDocument(app)), null, 2)}\n`,
+);
 await app.close();

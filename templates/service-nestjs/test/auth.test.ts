@@ -26,7 +26,11 @@ afterAll(async () => {
 });
 
 const getProfile = (authorization?: string) =>
-  app.inject({ method: "GET", url: "/profile", headers: authorization === undefined ? {} : { authorization } });
+  app.inject({
+    method: "GET",
+    url: "/profile",
+    headers: authorization === undefined ? {} : { authorization },
+  });
 
 it("accepts an access token of the workspace's auth service", async () => {
   const ada = await createUser(database, "ada@example.com");
@@ -61,7 +65,9 @@ describe("without a valid access token it is 401", () => {
       const response = await getProfile(`Bearer ${token}`);
       expect(response.statusCode, kind).toBe(401);
       expect(response.headers["www-authenticate"], kind).toBe("Bearer");
-      expect(response.json(), kind).toEqual({ detail: "Invalid or expired token" });
+      expect(response.json(), kind).toEqual({
+        detail: "Invalid or expired token",
+      });
     }
   });
 

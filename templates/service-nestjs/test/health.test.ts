@@ -1,6 +1,11 @@
 import type { NestFastifyApplication } from "@nestjs/platform-fastify";
 import { afterAll, beforeAll, expect, it } from "vitest";
-import { createTestDatabase, startApp, testConfig, type TestDatabase } from "./testing.js";
+import {
+  createTestDatabase,
+  startApp,
+  testConfig,
+  type TestDatabase,
+} from "./testing.js";
 
 let database: TestDatabase;
 let app: NestFastifyApplication;

@@ -10,7 +10,10 @@ describe("the OpenAPI document", () => {
 
   beforeAll(async () => {
     // No database and no real secret: building the document connects to nothing.
-    const config = loadConfig({ DATABASE_URL: "postgresql://nobody@127.0.0.1:1/none", JWT_SECRET: "x".repeat(32) });
+    const config = loadConfig({
+      DATABASE_URL: "postgresql://nobody@127.0.0.1:1/none",
+      JWT_SECRET: "x".repeat(32),
+    });
     const app = await createApp(config, { logger: false });
     close.push(() => app.close());
     document = openApiDocument(app);
@@ -31,12 +34,27 @@ describe("the OpenAPI document", () => {
 
   it("describes bodies and responses with the Zod schemas", () => {
     const schemas = document.components?.schemas ?? {};
-    expect(Object.keys(schemas)).toEqual(expect.arrayContaining(["Health", "Profile", "ProfileUpdate", "ErrorDetail"]));
+    expect(Object.keys(schemas)).toEqual(
+      expect.arrayContaining([
+        "Health",
+        "Profile",
+        "ProfileUpdate",
+        "ErrorDetail",
+      ]),
+    );
     expect(document.paths["/profile"]?.get?.responses["200"]).toMatchObject({
-      content: { "application/json": { schema: { $ref: "#/components/schemas/Profile" } } },
+      content: {
+        "application/json": {
+          schema: { $ref: "#/components/schemas/Profile" },
+        },
+      },
     });
     expect(document.paths["/profile"]?.patch?.requestBody).toMatchObject({
-      content: { "application/json": { schema: { $ref: "#/components/schemas/ProfileUpdate" } } },
+      content: {
+        "application/json": {
+          schema: { $ref: "#/components/schemas/ProfileUpdate" },
+        },
+      },
     });
   });
 });

@@ -20,7 +20,9 @@ type AuthenticatedRequest = FastifyRequest & { claims?: AccessClaims };
 
 @Injectable()
 export class AuthGuard implements CanActivate {
-  constructor(@Inject(TokenVerifier) private readonly verifier: TokenVerifier) {}
+  constructor(
+    @Inject(TokenVerifier) private readonly verifier: TokenVerifier,
+  ) {}
 
   async canActivate(context: ExecutionContext): Promise<boolean> {
     const request = context.switchToHttp().getRequest<AuthenticatedRequest>();
@@ -41,10 +43,16 @@ export class AuthGuard implements CanActivate {
 }
 
 /** The verified claims of the request's access token (the handler must be behind AuthGuard). */
-export const CurrentClaims = createParamDecorator((_data: unknown, context: ExecutionContext): AccessClaims => {
-  const claims = context.switchToHttp().getRequest<AuthenticatedRequest>().claims;
-  if (claims === undefined) {
-    throw new Error("@CurrentClaims() needs @UseGuards(AuthGuard) on the handler or its controller");
-  }
-  return claims;
-});
+export const CurrentClaims = createParamDecorator(
+  (_data: unknown, context: ExecutionContext): AccessClaims => {
+    const claims = context
+      .switchToHttp()
+      .getRequest<AuthenticatedRequest>().claims;
+    if (claims === undefined) {
+      throw new Error(
+        "@CurrentClaims() needs @UseGuards(AuthGuard) on the handler or its controller",
+      );
+    }
+    return claims;
+  },
+);

@@ -4,5 +4,8 @@ import { TokenVerifier } from "./token-verifier.js";
 
 /** AuthGuard and the TokenVerifier behind it, for every module. */
 @Global()
-@Module({ providers: [TokenVerifier, AuthGuard], exports: [TokenVerifier, AuthGuard] })
+@Module({
+  providers: [TokenVerifier, AuthGuard],
+  exports: [TokenVerifier, AuthGuard],
+})
 export class AuthModule {}

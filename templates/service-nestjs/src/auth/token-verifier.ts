@@ -12,7 +12,13 @@
  * accepted algorithms are fixed here, never taken from the token's header.
  */
 import { Inject, Injectable } from "@nestjs/common";
-import { createRemoteJWKSet, errors, jwtVerify, type JWTPayload, type JWTVerifyGetKey } from "jose";
+import {
+  createRemoteJWKSet,
+  errors,
+  jwtVerify,
+  type JWTPayload,
+  type JWTVerifyGetKey,
+} from "jose";
 import { CONFIG, type Config } from "../config.js";
 import { AccessClaims, AUTHENTICATED } from "./claims.js";
 
@@ -22,7 +28,18 @@ export class InvalidTokenError extends Error {
 
 const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
 // What an OIDC issuer signs with; HMAC is excluded, a public key set cannot verify it.
-const ASYMMETRIC = ["RS256", "RS384", "RS512", "PS256", "PS384", "PS512", "ES256", "ES384", "ES512", "EdDSA"];
+const ASYMMETRIC = [
+  "RS256",
+  "RS384",
+  "RS512",
+  "PS256",
+  "PS384",
+  "PS512",
+  "ES256",
+  "ES384",
+  "ES512",
+  "EdDSA",
+];
 
 @Injectable()
 export class TokenVerifier {
@@ -41,12 +58,19 @@ export class TokenVerifier {
         requiredClaims: required,
         ...(jwt.issuer !== undefined && { issuer: jwt.issuer }),
       };
-      this.verifyJwt = async (token) => (await jwtVerify(token, key, options)).payload;
+      this.verifyJwt = async (token) =>
+        (await jwtVerify(token, key, options)).payload;
     } else {
       // Fetched on first use, cached, refetched when a token names an unknown key (key rotation).
       const keys: JWTVerifyGetKey = createRemoteJWKSet(new URL(jwt.jwksUrl));
-      const options = { algorithms: ASYMMETRIC, audience: jwt.audience, issuer: jwt.issuer, requiredClaims: required };
-      this.verifyJwt = async (token) => (await jwtVerify(token, keys, options)).payload;
+      const options = {
+        algorithms: ASYMMETRIC,
+        audience: jwt.audience,
+        issuer: jwt.issuer,
+        requiredClaims: required,
+      };
+      this.verifyJwt = async (token) =>
+        (await jwtVerify(token, keys, options)).payload;
     }
     this.ownTokens = jwt.kind === "secret";
   }
@@ -64,7 +88,9 @@ export class TokenVerifier {
     }
     const claims = AccessClaims.safeParse(payload);
     if (!claims.success) {
-      throw new InvalidTokenError(`malformed claims: ${claims.error.issues.length} error(s)`);
+      throw new InvalidTokenError(
+        `malformed claims: ${claims.error.issues.length} error(s)`,
+      );
     }
     const { sub, role } = claims.data;
     if (this.ownTokens && (role !== AUTHENTICATED || !UUID.test(sub))) {

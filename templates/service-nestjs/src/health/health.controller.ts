@@ -3,7 +3,9 @@ import { ApiOkResponse, ApiOperation, ApiTags } from "@nestjs/swagger";
 import { z } from "zod";
 
 /** The body of every service's `GET /health`, as the FastAPI services answer it. */
-export const Health = z.object({ status: z.literal("ok") }).meta({ id: "Health" });
+export const Health = z
+  .object({ status: z.literal("ok") })
+  .meta({ id: "Health" });
 export type Health = z.infer<typeof Health>;
 
 @ApiTags("health")

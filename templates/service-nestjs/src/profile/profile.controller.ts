@@ -5,7 +5,15 @@
  * tokens that service issues (AuthGuard) and queries as the caller (Database.asUser), so the
  * database's policies decide what it sees. Copy this slice for your own endpoints.
  */
-import { Body, Controller, Get, Inject, NotFoundException, Patch, UseGuards } from "@nestjs/common";
+import {
+  Body,
+  Controller,
+  Get,
+  Inject,
+  NotFoundException,
+  Patch,
+  UseGuards,
+} from "@nestjs/common";
 import {
   ApiBearerAuth,
   ApiNotFoundResponse,
@@ -24,8 +32,14 @@ import { Profile, ProfileUpdate } from "./profile.schema.js";
 
 @ApiTags("profile")
 @ApiBearerAuth("HTTPBearer")
-@ApiUnauthorizedResponse({ description: "Missing, invalid or expired access token", standardSchema: ErrorDetail })
-@ApiNotFoundResponse({ description: "The user of the token no longer exists", standardSchema: ErrorDetail })
+@ApiUnauthorizedResponse({
+  description: "Missing, invalid or expired access token",
+  standardSchema: ErrorDetail,
+})
+@ApiNotFoundResponse({
+  description: "The user of the token no longer exists",
+  standardSchema: ErrorDetail,
+})
 @UseGuards(AuthGuard)
 @Controller("profile")
 export class ProfileController {
@@ -35,7 +49,9 @@ export class ProfileController {
   @ApiOperation({ operationId: "getProfile" })
   @ApiOkResponse({ standardSchema: Profile })
   async getProfile(@CurrentClaims() claims: AccessClaims): Promise<Profile> {
-    const profile = await this.database.asUser(claims, (tx) => repository.getOwnProfile(tx));
+    const profile = await this.database.asUser(claims, (tx) =>
+      repository.getOwnProfile(tx),
+    );
     if (profile === undefined) {
       throw new NotFoundException("Profile not found");
     }
@@ -45,12 +61,17 @@ export class ProfileController {
   @Patch()
   @ApiOperation({ operationId: "updateProfile" })
   @ApiOkResponse({ standardSchema: Profile })
-  @ApiUnprocessableEntityResponse({ description: "The body is not a valid ProfileUpdate", standardSchema: ValidationErrorDetail })
+  @ApiUnprocessableEntityResponse({
+    description: "The body is not a valid ProfileUpdate",
+    standardSchema: ValidationErrorDetail,
+  })
   async updateProfile(
     @CurrentClaims() claims: AccessClaims,
     @Body({ schema: ProfileUpdate }) change: ProfileUpdate,
   ): Promise<Profile> {
-    const profile = await this.database.asUser(claims, (tx) => repository.updateOwnProfile(tx, change));
+    const profile = await this.database.asUser(claims, (tx) =>
+      repository.updateOwnProfile(tx, change),
+    );
     if (profile === undefined) {
       throw new NotFoundException("Profile not found");
     }

@@ -14,7 +14,11 @@ export type Profile = z.infer<typeof Profile>;
 export const ProfileUpdate = z
   .strictObject({
     full_name: z.string().trim().min(1).max(200).nullable().optional(),
-    avatar_url: z.url({ protocol: /^https?$/ }).max(2048).nullable().optional(),
+    avatar_url: z
+      .url({ protocol: /^https?$/ })
+      .max(2048)
+      .nullable()
+      .optional(),
   })
   .meta({ id: "ProfileUpdate" });
 export type ProfileUpdate = z.infer<typeof ProfileUpdate>;
