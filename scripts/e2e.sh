@@ -11,8 +11,10 @@
 # as a user would, and prove it all again. Then a second stack the same way: `--tenancy context` (tenant_id
 # checked against the transaction-local app.current_tenant) with blank starters and PgBouncer, every
 # CI job, its migrations and SQL tests, its auth service through PgBouncer. And a third: `--preset ai-chat`
-# (chat service and app, echo provider), every CI job, `make generate-types` without a diff. Any failing
-# step fails the script.
+# (chat service and app, echo provider), every CI job, `make generate-types` without a diff. And a
+# fourth: `--preset booking` (a NestJS booking API, tenant context, PgBouncer), every CI job and its
+# API suite without the pooler. The first stack's `add` includes a NestJS service (the cross run).
+# Any failing step fails the script.
 #
 #   bash scripts/e2e.sh            (needs PostgreSQL on 127.0.0.1:5432, user postgres, Redis and
 #                                   /usr/bin/chromium; see README)
@@ -28,7 +30,9 @@ work=$(mktemp -d)
 db="dfworx_e2e_$$"
 db_context="dfworx_e2e_context_$$"
 db_chat="dfworx_e2e_chat_$$"
+db_booking="dfworx_e2e_booking_$$"
 cleanup() {
+  psql "$pg_url/postgres" -qc "drop database if exists $db_booking" >/dev/null 2>&1 || true
   psql "$pg_url/postgres" -qc "drop database if exists $db_chat" >/dev/null 2>&1 || true
   psql "$pg_url/postgres" -qc "drop database if exists $db" >/dev/null 2>&1 || true
   psql "$pg_url/postgres" -qc "drop database if exists $db_context" >/dev/null 2>&1 || true
@@ -106,9 +110,12 @@ verify_workspace "$db"
 step "the auth service's tests with its connections through PgBouncer (transaction mode)"
 bash "$repo/scripts/e2e-pgbouncer.sh" .
 
-step "dfworx add app admin, service billing, package shared-utils"
+step "dfworx add app admin, service billing, NestJS service gateway, package shared-utils"
 "$dfworx" add app admin
 "$dfworx" add service billing
+# The cross run: a NestJS service in a FastAPI workspace joins the pnpm workspace and the CI's node
+# job (its Vitest suite against PostgreSQL), compose, Coolify and the images job.
+"$dfworx" add service gateway --framework nestjs
 "$dfworx" add package shared-utils
 step "move admin to port 3101 by editing dfworx.yaml, then dfworx sync"
 sed -i 's/^    port: 3001$/    port: 3101/' dfworx.yaml
@@ -163,6 +170,20 @@ verify_workspace "$db_chat"
 step "make generate-types leaves no diff (the typed client matches the chat service)"
 make generate-types
 git diff --exit-code
+
+step "a fourth stack: --preset booking (tenant context, a NestJS booking API beside the auth service, PgBouncer)"
+# Its CI's node job runs the booking API's suite through PgBouncer (the CI's PgBouncer container is a
+# local pgbouncer here): overlaps refused with 23P01/409, concurrent bookings, cross-tenant isolation,
+# the event log and its replay, Socket.IO rooms per tenant, hold expiry on BullMQ; its browser job
+# books an artist and sees a conflict.
+psql "$pg_url/postgres" -qc "drop database if exists $db_booking"
+psql "$pg_url/postgres" -qc "create database $db_booking"
+"$dfworx" new "$work/booking" --yes --install --preset booking
+cd "$work/booking"
+committed_clean "dfworx new --preset booking --install"
+verify_workspace "$db_booking"
+step "the booking API's suite again, its connections straight to PostgreSQL (no PgBouncer)"
+env -u TEST_PGBOUNCER_URL pnpm --filter ./services/api test
 
 step "all green"
 echo "e2e total time: $(($(date +%s) - started))s"
