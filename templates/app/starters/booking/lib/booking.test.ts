@@ -39,9 +39,12 @@ describe("the studio form", () => {
   });
 
   it("refuses a name that leaves no slug", () => {
-    expect(studioForm.safeParse({ name: "!!!" }).error?.issues[0]).toMatchObject(
-      { path: ["name"], message: "Use at least one letter or digit" },
-    );
+    expect(
+      studioForm.safeParse({ name: "!!!" }).error?.issues[0],
+    ).toMatchObject({
+      path: ["name"],
+      message: "Use at least one letter or digit",
+    });
     expect(studioForm.safeParse({ name: "   " }).success).toBe(false);
   });
 });
@@ -72,7 +75,10 @@ describe("the booking form", () => {
   it("refuses an end before (or at) the start", () => {
     const result = bookingForm.safeParse({ ...typed, end: "10:00" });
     expect(result.error?.issues).toEqual([
-      expect.objectContaining({ path: ["end"], message: "Ends before it starts" }),
+      expect.objectContaining({
+        path: ["end"],
+        message: "Ends before it starts",
+      }),
     ]);
   });
 
@@ -101,9 +107,9 @@ describe("the booking form", () => {
   });
 
   it("refuses a status the form does not offer and a zone nobody knows", () => {
-    expect(
-      bookingForm.safeParse({ ...typed, status: "expired" }).success,
-    ).toBe(false);
+    expect(bookingForm.safeParse({ ...typed, status: "expired" }).success).toBe(
+      false,
+    );
     expect(
       bookingForm.safeParse({ ...typed, timeZone: "Mars/Olympus" }).success,
     ).toBe(false);
@@ -112,12 +118,12 @@ describe("the booking form", () => {
 
 describe("zonedToUtc", () => {
   it("reads a wall-clock time in its zone, in winter and in summer", () => {
-    expect(zonedToUtc("2030-01-15", "09:00", "Europe/Berlin").toISOString()).toBe(
-      "2030-01-15T08:00:00.000Z",
-    );
-    expect(zonedToUtc("2030-07-15", "09:00", "Europe/Berlin").toISOString()).toBe(
-      "2030-07-15T07:00:00.000Z",
-    );
+    expect(
+      zonedToUtc("2030-01-15", "09:00", "Europe/Berlin").toISOString(),
+    ).toBe("2030-01-15T08:00:00.000Z");
+    expect(
+      zonedToUtc("2030-07-15", "09:00", "Europe/Berlin").toISOString(),
+    ).toBe("2030-07-15T07:00:00.000Z");
     expect(
       zonedToUtc("2030-07-15", "09:00", "America/New_York").toISOString(),
     ).toBe("2030-07-15T13:00:00.000Z");
@@ -128,13 +134,13 @@ describe("zonedToUtc", () => {
 
   it("takes the first of a repeated hour, and a skipped time as before the jump", () => {
     // Berlin, 27 Oct 2030: 03:00 summer time becomes 02:00 winter time.
-    expect(zonedToUtc("2030-10-27", "02:30", "Europe/Berlin").toISOString()).toBe(
-      "2030-10-27T00:30:00.000Z",
-    );
+    expect(
+      zonedToUtc("2030-10-27", "02:30", "Europe/Berlin").toISOString(),
+    ).toBe("2030-10-27T00:30:00.000Z");
     // Berlin, 31 Mar 2030: 02:00 winter time becomes 03:00 summer time; 02:30 never shows.
-    expect(zonedToUtc("2030-03-31", "02:30", "Europe/Berlin").toISOString()).toBe(
-      "2030-03-31T01:30:00.000Z",
-    );
+    expect(
+      zonedToUtc("2030-03-31", "02:30", "Europe/Berlin").toISOString(),
+    ).toBe("2030-03-31T01:30:00.000Z");
   });
 });
 
@@ -155,8 +161,18 @@ describe("formatRange", () => {
 
 describe("the user's choices", () => {
   const studios: Tenant[] = [
-    { id: "1a2b3c4d-5e6f-4a7b-8c9d-0e1f2a3b4c5d", name: "A", slug: "a", role: "owner" },
-    { id: "6f1c2b3a-4d5e-4f60-8a7b-9c8d7e6f5a4b", name: "B", slug: "b", role: "member" },
+    {
+      id: "1a2b3c4d-5e6f-4a7b-8c9d-0e1f2a3b4c5d",
+      name: "A",
+      slug: "a",
+      role: "owner",
+    },
+    {
+      id: "6f1c2b3a-4d5e-4f60-8a7b-9c8d7e6f5a4b",
+      name: "B",
+      slug: "b",
+      role: "member",
+    },
   ];
 
   it("keeps the chosen studio while the user is in it, else the first", () => {
@@ -190,7 +206,10 @@ describe("what the user is told", () => {
       "Your session has ended: sign in again.",
     );
     expect(
-      failureText(422, { code: "invalid_request", message: ["title", "is empty"] }),
+      failureText(422, {
+        code: "invalid_request",
+        message: ["title", "is empty"],
+      }),
     ).toBe("title is empty");
     expect(failureText(500, null)).toBe(
       "The booking service answered 500. Try again.",

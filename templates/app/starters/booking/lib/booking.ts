@@ -124,7 +124,11 @@ export const bookingForm = z
     timeZone: z.string().refine(isTimeZone, "Unknown time zone"),
   })
   .superRefine((form, ctx) => {
-    if (TIME.test(form.start) && TIME.test(form.end) && form.end <= form.start) {
+    if (
+      TIME.test(form.start) &&
+      TIME.test(form.end) &&
+      form.end <= form.start
+    ) {
       ctx.addIssue({
         code: "custom",
         path: ["end"],
@@ -285,7 +289,9 @@ export function formatRange(
 
 /** `instant` as `<input type="datetime-local">` shows it in `timeZone`: "2030-05-14T09:30". */
 export function toLocalInput(instant: Date, timeZone: string): string {
-  const local = new Date(instant.getTime() + offsetAt(instant.getTime(), timeZone));
+  const local = new Date(
+    instant.getTime() + offsetAt(instant.getTime(), timeZone),
+  );
   return local.toISOString().slice(0, 16);
 }
 

@@ -1,10 +1,6 @@
 "use client";
 
-import {
-  ActionForm,
-  Field,
-  type FormAction,
-} from "../../components/form";
+import { ActionForm, Field, type FormAction } from "../../components/form";
 import type { FormState } from "../../lib/forms";
 import { createStudio } from "./actions";
 
@@ -58,15 +54,19 @@ export function AddArtistForm({ addArtist }: { addArtist: FormAction }) {
 }
 
 function StatusField({ state }: { state: FormState }) {
+  const status = state.values?.status ?? "confirmed";
   return (
     <div className="flex flex-col gap-1.5">
       <label htmlFor="field-status" className="text-sm font-medium">
         Status
       </label>
+      {/* The form resets to its options' initial `selected` after every submit (React sets it
+          from defaultValue only when the select mounts): a new select for each status to keep. */}
       <select
+        key={status}
         id="field-status"
         name="status"
-        defaultValue={state.values?.status ?? "confirmed"}
+        defaultValue={status}
         className={INPUT}
       >
         <option value="confirmed">Confirmed</option>
@@ -114,9 +114,7 @@ export function BookForm({
             state={state}
           />
           <input type="hidden" name="timeZone" value={timeZone} />
-          <p className="text-xs text-muted-foreground">
-            Times in {timeZone}.
-          </p>
+          <p className="text-xs text-muted-foreground">Times in {timeZone}.</p>
         </>
       )}
     </ActionForm>

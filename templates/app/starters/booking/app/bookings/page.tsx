@@ -36,8 +36,7 @@ export default async function BookingsPage({
           Create your studio
         </h1>
         <p className="text-muted-foreground">
-          A studio holds your artists and their bookings; you will be its
-          owner.
+          A studio holds your artists and their bookings; you will be its owner.
         </p>
         <CreateStudioForm />
       </main>

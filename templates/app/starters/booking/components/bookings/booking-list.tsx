@@ -1,8 +1,4 @@
-import {
-  type Artist,
-  type Booking,
-  formatRange,
-} from "../../lib/booking";
+import { type Artist, type Booking, formatRange } from "../../lib/booking";
 
 /** An artist's bookings, the earliest first, each with its time in `timeZone` and its status. */
 export function BookingList({
