@@ -3,6 +3,7 @@ import { cookies } from "next/headers";
 import Link from "next/link";
 
 import { BookingList } from "../../components/bookings/booking-list";
+import { LiveBookings } from "../../components/bookings/live-bookings";
 import {
   type Artist,
   canManageArtists,
@@ -58,6 +59,7 @@ export default async function BookingsPage({
           <p className="text-sm text-muted-foreground">
             You are its {studio.role}.
           </p>
+          <LiveBookings studioId={studio.id} />
         </div>
         {tenants.length > 1 ? (
           <StudioSwitcher tenants={tenants} current={studio} />
