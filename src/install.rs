@@ -19,6 +19,8 @@ pub const STEPS: &[Step] = &[
     Step { label: "uv sync", program: "uv", args: &["sync"] },
     // The typed API client is generated from what the auth service serves, which needs both installs.
     Step { label: "api-client generate", program: "pnpm", args: &["--filter", "./packages/api-client", "generate"] },
+    // Each NestJS service's own typed client, from the document it serves (no-op without one).
+    Step { label: "service clients", program: "pnpm", args: &["--recursive", "--if-present", "run", "client"] },
 ];
 
 pub fn run(dir: &Path, printer: &Printer) -> anyhow::Result<()> {

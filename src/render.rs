@@ -445,6 +445,15 @@ mod tests {
         chat.apps[0].starter = Some("chat".into());
         chat.check().unwrap();
         files.extend(render_manifest("2026-01-01T00:00:00Z", &chat));
+        // The booking preset's stack: a NestJS booking service beside the auth service, a booking app.
+        let mut booking = full_manifest(Tenancy::Context);
+        booking.apps[0].starter = Some("booking".into());
+        let mut api = crate::manifest::PortedUnit::new("bookings-api", 8090);
+        api.framework = Some(crate::stack::Framework::Nestjs);
+        api.starter = Some("booking".into());
+        booking.services.push(api);
+        booking.check().unwrap();
+        files.extend(render_manifest("2026-01-01T00:00:00Z", &booking));
         let used: std::collections::BTreeSet<&str> = files.iter().map(|f| f.template.as_str()).collect();
         for template in set.files.iter().filter(|f| f.path != "ownership.yaml" && f.path != crate::roots::ROOTS_FILE) {
             let part = crate::roots::owner(&set.roots, &template.path).is_some_and(|r| r.each == Each::Include);

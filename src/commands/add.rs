@@ -82,19 +82,25 @@ pub fn add(args: &AddArgs, directory: Option<&Path>, printer: &Printer, interrup
     let show = Show { diff: args.dry_run && !args.json, dry_run: args.dry_run, json: args.json, ..Show::default() };
     let code = change(&workspace, &manifest, text, show, reconcile::Options::default(), printer, interrupt)?;
     if code == exit::OK && !args.dry_run {
-        lockfiles_note(kind, printer);
+        let nestjs = (args.framework == Some(crate::stack::Framework::Nestjs)).then_some(name);
+        lockfiles_note(kind, nestjs, printer);
     }
     Ok(code)
 }
 
 /// The workspace's package list changed, so its lockfiles are behind; CI installs from them frozen.
 /// An app also changes the auth service's API (its projects endpoints), so the generated client is stale.
-fn lockfiles_note(kind: UnitKind, printer: &Printer) {
+fn lockfiles_note(kind: UnitKind, nestjs: Option<&str>, printer: &Printer) {
     printer.note("Next: `pnpm install && uv sync` brings pnpm-lock.yaml and uv.lock up to date; commit them with");
     printer.note("this change, as CI installs from the lockfiles only.");
     if kind == UnitKind::App {
         printer.note("The auth service's API changed with the apps: `pnpm --filter ./packages/api-client generate`");
         printer.note("updates the typed client (openapi.json, src/schema.ts); commit it too, CI checks it.");
+    }
+    if let Some(name) = nestjs {
+        printer
+            .note(&format!("Then `pnpm --filter ./services/{name} client` generates {name}'s typed client from the"));
+        printer.note("OpenAPI document it serves (openapi.json, src/client/schema.ts); commit it too, CI checks it.");
     }
 }
 
@@ -137,7 +143,7 @@ pub fn remove(
     let show = Show { diff: args.dry_run && !args.json, dry_run: args.dry_run, json: args.json, ..Show::default() };
     let code = change(&workspace, &manifest, text, show, options, printer, interrupt)?;
     if code == exit::OK && !args.dry_run {
-        lockfiles_note(kind, printer);
+        lockfiles_note(kind, None, printer);
     }
     let dir = format!("{list}/{name}");
     let left =

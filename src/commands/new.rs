@@ -305,6 +305,9 @@ fn next_steps(settings: &Settings, installed: bool, committed: bool, printer: &P
             "pnpm --filter ./packages/api-client generate    # the typed API client, from the auth service's OpenAPI"
                 .into(),
         );
+        if settings.manifest.services.iter().any(|s| s.framework() == crate::stack::Framework::Nestjs) {
+            steps.push("pnpm --recursive --if-present run client    # each NestJS service's typed client".into());
+        }
         if committed {
             steps.push(
                 "git add --all && git commit -m \"Add lockfiles and the API client\"    # before the first push".into(),
