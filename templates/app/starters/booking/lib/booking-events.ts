@@ -69,7 +69,9 @@ function connect(
   });
 }
 
-export async function bookingEvents(request: NextRequest): Promise<Response> {
+export async function bookingEvents(
+  request: NextRequest,
+): Promise<NextResponse> {
   const tenantId = z
     .uuid()
     .safeParse(request.nextUrl.searchParams.get("studio"));

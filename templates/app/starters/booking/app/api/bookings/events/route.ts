@@ -1,9 +1,9 @@
-import type { NextRequest } from "next/server";
+import type { NextRequest, NextResponse } from "next/server";
 
 import { bookingEvents } from "../../../../lib/booking-events";
 
 // The changes of a studio's bookings, as server-sent events (lib/booking-events.ts).
-export function GET(request: NextRequest): Promise<Response> {
+export function GET(request: NextRequest): Promise<NextResponse> {
   return bookingEvents(request);
 }
 
