@@ -287,14 +287,6 @@ export function formatRange(
     : `${startDay}, ${clock.format(start)} – ${endDay}, ${clock.format(end)}`;
 }
 
-/** `instant` as `<input type="datetime-local">` shows it in `timeZone`: "2030-05-14T09:30". */
-export function toLocalInput(instant: Date, timeZone: string): string {
-  const local = new Date(
-    instant.getTime() + offsetAt(instant.getTime(), timeZone),
-  );
-  return local.toISOString().slice(0, 16);
-}
-
 // The user's choices, kept in cookies -----------------------------------------------------------
 
 /** The studio the user works in (its id); the first of theirs when unset or no longer theirs. */
