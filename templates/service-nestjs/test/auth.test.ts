@@ -1,39 +1,18 @@
 /** AuthGuard with the workspace's own tokens: HS256 with JWT_SECRET, Supabase's claims. */
-import type { NestFastifyApplication } from "@nestjs/platform-fastify";
-import { afterAll, afterEach, beforeAll, describe, expect, it } from "vitest";
-import {
-  accessToken,
-  createTestDatabase,
-  createUser,
-  startApp,
-  testConfig,
-  type TestDatabase,
-} from "./testing.js";
+import { describe, expect, it } from "vitest";
+import { accessToken, createUser, useTestApp } from "./testing.js";
 
-let database: TestDatabase;
-let app: NestFastifyApplication;
-
-beforeAll(async () => {
-  database = await createTestDatabase();
-  app = await startApp(testConfig(database));
-});
-
-afterEach(() => database.emptyTables());
-
-afterAll(async () => {
-  await app?.close();
-  await database?.drop();
-});
+const testApp = useTestApp();
 
 const getProfile = (authorization?: string) =>
-  app.inject({
+  testApp.app.inject({
     method: "GET",
     url: "/profile",
     headers: authorization === undefined ? {} : { authorization },
   });
 
 it("accepts an access token of the workspace's auth service", async () => {
-  const ada = await createUser(database, "ada@example.com");
+  const ada = await createUser(testApp.database, "ada@example.com");
 
   const response = await getProfile(ada.headers.authorization);
 
@@ -51,7 +30,7 @@ describe("without a valid access token it is 401", () => {
   });
 
   it("for an expired, forged, anonymous, foreign-audience or malformed token", async () => {
-    const ada = await createUser(database, "ada@example.com");
+    const ada = await createUser(testApp.database, "ada@example.com");
     const tokens = {
       expired: await accessToken(ada.id, { expiresIn: "-1m" }),
       forged: await accessToken(ada.id, { secret: "f".repeat(64) }),
@@ -72,7 +51,7 @@ describe("without a valid access token it is 401", () => {
   });
 
   it("for another scheme than Bearer", async () => {
-    const ada = await createUser(database, "ada@example.com");
+    const ada = await createUser(testApp.database, "ada@example.com");
 
     expect((await getProfile(`Basic ${ada.accessToken}`)).statusCode).toBe(401);
   });

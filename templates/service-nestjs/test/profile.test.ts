@@ -1,33 +1,13 @@
-import type { NestFastifyApplication } from "@nestjs/platform-fastify";
-import { afterAll, afterEach, beforeAll, expect, it } from "vitest";
-import {
-  createTestDatabase,
-  createUser,
-  startApp,
-  testConfig,
-  type TestDatabase,
-} from "./testing.js";
+import { expect, it } from "vitest";
+import { createUser, useTestApp } from "./testing.js";
 
-let database: TestDatabase;
-let app: NestFastifyApplication;
-
-beforeAll(async () => {
-  database = await createTestDatabase();
-  app = await startApp(testConfig(database));
-});
-
-afterEach(() => database.emptyTables());
-
-afterAll(async () => {
-  await app?.close();
-  await database?.drop();
-});
+const testApp = useTestApp();
 
 it("gives a signed-in user their own profile, not another's", async () => {
-  const ada = await createUser(database, "ada@example.com");
-  const bob = await createUser(database, "bob@example.com");
+  const ada = await createUser(testApp.database, "ada@example.com");
+  const bob = await createUser(testApp.database, "bob@example.com");
 
-  const response = await app.inject({
+  const response = await testApp.app.inject({
     method: "GET",
     url: "/profile",
     headers: ada.headers,
@@ -39,7 +19,7 @@ it("gives a signed-in user their own profile, not another's", async () => {
     full_name: "Ada",
     avatar_url: null,
   });
-  const asBob = await app.inject({
+  const asBob = await testApp.app.inject({
     method: "GET",
     url: "/profile",
     headers: bob.headers,
@@ -52,10 +32,12 @@ it("gives a signed-in user their own profile, not another's", async () => {
 });
 
 it("answers 404 to a token whose user was deleted", async () => {
-  const ada = await createUser(database, "ada@example.com");
-  await database.query("delete from auth.users where id = $1", [ada.id]);
+  const ada = await createUser(testApp.database, "ada@example.com");
+  await testApp.database.query("delete from auth.users where id = $1", [
+    ada.id,
+  ]);
 
-  const response = await app.inject({
+  const response = await testApp.app.inject({
     method: "GET",
     url: "/profile",
     headers: ada.headers,
@@ -66,10 +48,10 @@ it("answers 404 to a token whose user was deleted", async () => {
 });
 
 it("changes the caller's own profile, and only theirs", async () => {
-  const ada = await createUser(database, "ada@example.com");
-  const bob = await createUser(database, "bob@example.com");
+  const ada = await createUser(testApp.database, "ada@example.com");
+  const bob = await createUser(testApp.database, "bob@example.com");
 
-  const response = await app.inject({
+  const response = await testApp.app.inject({
     method: "PATCH",
     url: "/profile",
     headers: ada.headers,
@@ -85,7 +67,7 @@ it("changes the caller's own profile, and only theirs", async () => {
     full_name: "Ada Lovelace",
     avatar_url: "https://example.com/ada.png",
   });
-  const { rows } = await database.query(
+  const { rows } = await testApp.database.query(
     "select id, full_name from public.profiles order by full_name",
   );
   expect(rows).toEqual([
@@ -95,9 +77,9 @@ it("changes the caller's own profile, and only theirs", async () => {
 });
 
 it("refuses an invalid body with 422 and the list of what is wrong", async () => {
-  const ada = await createUser(database, "ada@example.com");
+  const ada = await createUser(testApp.database, "ada@example.com");
 
-  const response = await app.inject({
+  const response = await testApp.app.inject({
     method: "PATCH",
     url: "/profile",
     headers: ada.headers,
@@ -117,7 +99,7 @@ it("refuses an invalid body with 422 and the list of what is wrong", async () =>
   expect(body.issues.map((issue) => issue.path)).toEqual(
     expect.arrayContaining([["full_name"], ["avatar_url"], []]),
   );
-  const { rows } = await database.query(
+  const { rows } = await testApp.database.query(
     "select full_name from public.profiles where id = $1",
     [ada.id],
   );
