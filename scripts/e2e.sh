@@ -134,6 +134,9 @@ if pnpm --filter ./packages/api-client check >"$work/check.txt" 2>&1; then
 fi
 grep -q "openapi.json and src/schema.ts are stale" "$work/check.txt"
 pnpm --filter ./packages/api-client generate
+step "as dfworx add says for a NestJS service: generate its typed client from the document it serves"
+pnpm --filter ./services/gateway client
+grep -q '"/profile"' services/gateway/openapi.json
 grep -q '"/organizations/{organization_id}/apps/admin/projects"' packages/api-client/openapi.json
 git add --all
 git commit --quiet -m "Add admin, billing and shared-utils"
