@@ -129,7 +129,7 @@ export const toBooking = (r: BookingRow): Booking => ({
   updatedAt: iso(r.updatedAt),
 });
 
-/** The tenant's bookings, of one artist if asked, overlapping [from, to) if given, by start time. */
+/** The tenant's bookings, of one artist if asked, overlapping [from, to) if given, by start (then end) time. */
 export async function listBookings(tx: Tx, t: BookingTables, query: BookingQuery): Promise<Booking[]> {
   const b = t.bookings;
   const conditions: SQL[] = [];
@@ -146,7 +146,7 @@ export async function listBookings(tx: Tx, t: BookingTables, query: BookingQuery
     .select()
     .from(b)
     .where(and(...conditions))
-    .orderBy(asc(b.startTime), asc(b.id));
+    .orderBy(asc(b.startTime), asc(b.endTime), asc(b.id));
   return rows.map(toBooking);
 }
 
