@@ -8,8 +8,21 @@ import { sql } from "drizzle-orm";
 import { afterAll, afterEach, beforeAll, describe, expect, it } from "vitest";
 import { TokenVerifier } from "../src/auth/token-verifier.js";
 import { Database } from "../src/db/database.js";
-import { APP, artistIn, at, client, SCHEMA, startBookingApp, tenantWith } from "./booking-fixtures.js";
-import { createTestDatabase, createUser, type SignedInUser, type TestDatabase } from "./testing.js";
+import {
+  APP,
+  artistIn,
+  at,
+  client,
+  SCHEMA,
+  startBookingApp,
+  tenantWith,
+} from "./booking-fixtures.js";
+import {
+  createTestDatabase,
+  createUser,
+  type SignedInUser,
+  type TestDatabase,
+} from "./testing.js";
 
 let database: TestDatabase;
 let app: NestFastifyApplication;
@@ -37,7 +50,9 @@ interface Studio {
 }
 
 async function studio(): Promise<Studio> {
-  const [ada, cy, bob] = await Promise.all(["ada", "cy", "bob"].map((n) => createUser(database, `${n}@example.com`)));
+  const [ada, cy, bob] = await Promise.all(
+    ["ada", "cy", "bob"].map((n) => createUser(database, `${n}@example.com`)),
+  );
   const engines = await tenantWith(database, "engines", [
     [ada!, "owner"],
     [cy!, "member"],
@@ -54,7 +69,12 @@ async function studio(): Promise<Studio> {
   };
 }
 
-const booking = (artistId: string, from: number, to: number, extra: Record<string, unknown> = {}) => ({
+const booking = (
+  artistId: string,
+  from: number,
+  to: number,
+  extra: Record<string, unknown> = {},
+) => ({
   artistId,
   title: `${from}-${to}`,
   status: "confirmed",
@@ -67,13 +87,23 @@ describe("double booking", () => {
   it("refuses an overlapping booking with 409 booking_conflict, which the database raised as 23P01", async () => {
     const s = await studio();
     const ada = client(app, s.ada, s.engines);
-    expect((await ada.post("/bookings", booking(s.lovelace, 9, 12))).status).toBe(201);
+    expect(
+      (await ada.post("/bookings", booking(s.lovelace, 9, 12))).status,
+    ).toBe(201);
 
-    const refused = await ada.post("/bookings", booking(s.lovelace, 11, 13, { status: "pencil" }));
+    const refused = await ada.post(
+      "/bookings",
+      booking(s.lovelace, 11, 13, { status: "pencil" }),
+    );
 
     expect(refused.status).toBe(409);
-    expect(refused.body).toMatchObject({ statusCode: 409, code: "booking_conflict" });
-    expect(refused.body.message).toBe(`Lovelace is already booked between ${at(9)} and ${at(12)}`);
+    expect(refused.body).toMatchObject({
+      statusCode: 409,
+      code: "booking_conflict",
+    });
+    expect(refused.body.message).toBe(
+      `Lovelace is already booked between ${at(9)} and ${at(12)}`,
+    );
     // Beneath the API, the same insert is refused by the exclusion constraint.
     const db = app.get(Database);
     const claims = await app.get(TokenVerifier).verify(s.ada.accessToken);
@@ -82,8 +112,12 @@ describe("double booking", () => {
         tx.execute(sql`insert into ${sql.identifier(SCHEMA)}.bookings (artist_id, title, status, start_time, end_time)
                        values (${s.lovelace}, 'direct', 'confirmed', ${at(10)}, ${at(11)})`),
       ),
-    ).rejects.toMatchObject({ cause: { code: "23P01", constraint: "bookings_no_overlap" } });
-    const { rows } = await database.query(`select title from ${SCHEMA}.bookings`);
+    ).rejects.toMatchObject({
+      cause: { code: "23P01", constraint: "bookings_no_overlap" },
+    });
+    const { rows } = await database.query(
+      `select title from ${SCHEMA}.bookings`,
+    );
     expect(rows).toEqual([{ title: "9-12" }]);
   });
 
@@ -91,23 +125,40 @@ describe("double booking", () => {
     const s = await studio();
     const ada = client(app, s.ada, s.engines);
     const babbage = await artistIn(database, s.engines, "Babbage");
-    const hold = { status: "hold", holdExpiresAt: new Date(Date.now() + 86_400_000).toISOString() };
+    const hold = {
+      status: "hold",
+      holdExpiresAt: new Date(Date.now() + 86_400_000).toISOString(),
+    };
 
     const replies = [
       await ada.post("/bookings", booking(s.lovelace, 9, 12)),
       await ada.post("/bookings", booking(s.lovelace, 12, 14)),
-      await ada.post("/bookings", booking(s.lovelace, 7, 9, { status: "pencil" })),
+      await ada.post(
+        "/bookings",
+        booking(s.lovelace, 7, 9, { status: "pencil" }),
+      ),
       await ada.post("/bookings", booking(s.lovelace, 10, 11, hold)),
       await ada.post("/bookings", booking(s.lovelace, 10, 13, hold)),
       await ada.post("/bookings", booking(babbage, 9, 12)),
     ];
 
-    expect(replies.map((r) => r.status)).toEqual([201, 201, 201, 201, 201, 201]);
+    expect(replies.map((r) => r.status)).toEqual([
+      201, 201, 201, 201, 201, 201,
+    ]);
     const listed = await ada.get(`/bookings?artistId=${s.lovelace}`);
-    expect(listed.body.map((b: { title: string }) => b.title)).toEqual(["7-9", "9-12", "10-11", "10-13", "12-14"]);
+    expect(listed.body.map((b: { title: string }) => b.title)).toEqual([
+      "7-9",
+      "9-12",
+      "10-11",
+      "10-13",
+      "12-14",
+    ]);
     // A hold blocks nothing, but becomes a pencil only where the time is free.
     const firstHold = replies[3]!.body;
-    const promoted = await ada.patch(`/bookings/${firstHold.id}`, { version: firstHold.version, status: "pencil" });
+    const promoted = await ada.patch(`/bookings/${firstHold.id}`, {
+      version: firstHold.version,
+      status: "pencil",
+    });
     expect(promoted.status).toBe(409);
     expect(promoted.body.code).toBe("booking_conflict");
   });
@@ -117,21 +168,33 @@ describe("double booking", () => {
     const ada = client(app, s.ada, s.engines);
 
     const replies = await Promise.all(
-      Array.from({ length: 8 }, (_, i) => ada.post("/bookings", booking(s.lovelace, 9 + i * 0.25, 12 + i * 0.25))),
+      Array.from({ length: 8 }, (_, i) =>
+        ada.post("/bookings", booking(s.lovelace, 9 + i * 0.25, 12 + i * 0.25)),
+      ),
     );
 
     expect(replies.filter((r) => r.status === 201)).toHaveLength(1);
-    expect(replies.filter((r) => r.status === 409 && r.body.code === "booking_conflict")).toHaveLength(7);
-    const { rows } = await database.query(`select count(*)::int as n from ${SCHEMA}.bookings`);
+    expect(
+      replies.filter(
+        (r) => r.status === 409 && r.body.code === "booking_conflict",
+      ),
+    ).toHaveLength(7);
+    const { rows } = await database.query(
+      `select count(*)::int as n from ${SCHEMA}.bookings`,
+    );
     expect(rows[0]).toEqual({ n: 1 });
   });
 
   it("a booking that does not fit is refused as a whole: cancelled frees the time", async () => {
     const s = await studio();
     const ada = client(app, s.ada, s.engines);
-    const first = (await ada.post("/bookings", booking(s.lovelace, 9, 12))).body;
+    const first = (await ada.post("/bookings", booking(s.lovelace, 9, 12)))
+      .body;
 
-    const cancelled = await ada.patch(`/bookings/${first.id}`, { version: first.version, status: "cancelled" });
+    const cancelled = await ada.patch(`/bookings/${first.id}`, {
+      version: first.version,
+      status: "cancelled",
+    });
     const again = await ada.post("/bookings", booking(s.lovelace, 9, 12));
 
     expect(cancelled.status).toBe(200);
@@ -145,31 +208,58 @@ describe("optimistic locking", () => {
     const s = await studio();
     const ada = client(app, s.ada, s.engines);
     const cy = client(app, s.cy, s.engines);
-    const created = (await ada.post("/bookings", booking(s.lovelace, 9, 12))).body;
+    const created = (await ada.post("/bookings", booking(s.lovelace, 9, 12)))
+      .body;
 
-    const first = await ada.patch(`/bookings/${created.id}`, { version: 1, title: "Ada's" });
-    const second = await cy.patch(`/bookings/${created.id}`, { version: 1, title: "Cy's" });
+    const first = await ada.patch(`/bookings/${created.id}`, {
+      version: 1,
+      title: "Ada's",
+    });
+    const second = await cy.patch(`/bookings/${created.id}`, {
+      version: 1,
+      title: "Cy's",
+    });
 
     expect(first.status).toBe(200);
     expect(first.body).toMatchObject({ title: "Ada's", version: 2 });
     expect(second.status).toBe(409);
-    expect(second.body).toMatchObject({ statusCode: 409, code: "stale_version" });
-    expect((await cy.get(`/bookings/${created.id}`)).body).toMatchObject({ title: "Ada's", version: 2 });
+    expect(second.body).toMatchObject({
+      statusCode: 409,
+      code: "stale_version",
+    });
+    expect((await cy.get(`/bookings/${created.id}`)).body).toMatchObject({
+      title: "Ada's",
+      version: 2,
+    });
   });
 
   it("moves a booking in time, with the overlap still checked", async () => {
     const s = await studio();
     const ada = client(app, s.ada, s.engines);
     await ada.post("/bookings", booking(s.lovelace, 9, 12));
-    const later = (await ada.post("/bookings", booking(s.lovelace, 13, 15))).body;
+    const later = (await ada.post("/bookings", booking(s.lovelace, 13, 15)))
+      .body;
 
-    const clash = await ada.patch(`/bookings/${later.id}`, { version: 1, startTime: at(11) });
-    const moved = await ada.patch(`/bookings/${later.id}`, { version: 1, startTime: at(12), endTime: at(16) });
+    const clash = await ada.patch(`/bookings/${later.id}`, {
+      version: 1,
+      startTime: at(11),
+    });
+    const moved = await ada.patch(`/bookings/${later.id}`, {
+      version: 1,
+      startTime: at(12),
+      endTime: at(16),
+    });
 
     expect(clash.status).toBe(409);
-    expect(clash.body.message).toBe(`Lovelace is already booked between ${at(9)} and ${at(12)}`);
+    expect(clash.body.message).toBe(
+      `Lovelace is already booked between ${at(9)} and ${at(12)}`,
+    );
     expect(moved.status).toBe(200);
-    expect(moved.body).toMatchObject({ startTime: at(12), endTime: at(16), version: 2 });
+    expect(moved.body).toMatchObject({
+      startTime: at(12),
+      endTime: at(16),
+      version: 2,
+    });
   });
 });
 
@@ -177,21 +267,46 @@ describe("the event log", () => {
   it("appends an event for every change, and the replay equals the booking row", async () => {
     const s = await studio();
     const ada = client(app, s.ada, s.engines);
-    const hold = booking(s.lovelace, 9, 12, { status: "hold", holdExpiresAt: new Date(Date.now() + 3_600_000).toISOString(), notes: "maybe" });
+    const hold = booking(s.lovelace, 9, 12, {
+      status: "hold",
+      holdExpiresAt: new Date(Date.now() + 3_600_000).toISOString(),
+      notes: "maybe",
+    });
     const created = (await ada.post("/bookings", hold)).body;
-    await ada.patch(`/bookings/${created.id}`, { version: 1, status: "pencil", notes: null });
-    const current = (await ada.patch(`/bookings/${created.id}`, { version: 2, status: "confirmed", endTime: at(11) })).body;
+    await ada.patch(`/bookings/${created.id}`, {
+      version: 1,
+      status: "pencil",
+      notes: null,
+    });
+    const current = (
+      await ada.patch(`/bookings/${created.id}`, {
+        version: 2,
+        status: "confirmed",
+        endTime: at(11),
+      })
+    ).body;
 
     const events = await ada.get(`/bookings/${created.id}/events`);
     const replay = await ada.get(`/bookings/${created.id}/replay`);
 
     expect(events.status).toBe(200);
-    expect(events.body.map((e: { type: string; version: number; actor: string }) => [e.type, e.version, e.actor])).toEqual([
+    expect(
+      events.body.map((e: { type: string; version: number; actor: string }) => [
+        e.type,
+        e.version,
+        e.actor,
+      ]),
+    ).toEqual([
       ["created", 1, s.ada.id],
       ["updated", 2, s.ada.id],
       ["updated", 3, s.ada.id],
     ]);
-    expect(Object.keys(events.body[2].data).sort()).toEqual(["end_time", "status", "updated_at", "version"]);
+    expect(Object.keys(events.body[2].data).sort()).toEqual([
+      "end_time",
+      "status",
+      "updated_at",
+      "version",
+    ]);
     // The replay is the row itself, as PostgreSQL writes it as JSON (in UTC)...
     const row = await database.query(
       `select to_jsonb(b) as row from ${SCHEMA}.bookings as b where id = $1`,
@@ -200,7 +315,13 @@ describe("the event log", () => {
     expect(replay.status).toBe(200);
     expect(normalized(replay.body)).toEqual(normalized(row.rows[0]!.row));
     // ... and the booking the API answered.
-    expect(replay.body).toMatchObject({ id: current.id, status: "confirmed", version: 3, notes: null, tenant_id: s.engines });
+    expect(replay.body).toMatchObject({
+      id: current.id,
+      status: "confirmed",
+      version: 3,
+      notes: null,
+      tenant_id: s.engines,
+    });
     for (const [column, field] of [
       ["start_time", "startTime"],
       ["end_time", "endTime"],
@@ -208,12 +329,18 @@ describe("the event log", () => {
       ["created_at", "createdAt"],
       ["updated_at", "updatedAt"],
     ] as const) {
-      expect(Date.parse(replay.body[column]), column).toBe(Date.parse(current[field]));
+      expect(Date.parse(replay.body[column]), column).toBe(
+        Date.parse(current[field]),
+      );
     }
 
     expect((await ada.delete(`/bookings/${created.id}`)).status).toBe(204);
     const after = await ada.get(`/bookings/${created.id}/events`);
-    expect(after.body.at(-1)).toMatchObject({ type: "deleted", version: 3, data: null });
+    expect(after.body.at(-1)).toMatchObject({
+      type: "deleted",
+      version: 3,
+      data: null,
+    });
     expect((await ada.get(`/bookings/${created.id}/replay`)).status).toBe(404);
   });
 });
@@ -222,7 +349,8 @@ describe("tenants", () => {
   it("shows another tenant's bookings to nobody: its lists are empty, its booking 404, nothing written into it", async () => {
     const s = await studio();
     const ada = client(app, s.ada, s.engines);
-    const created = (await ada.post("/bookings", booking(s.lovelace, 9, 12))).body;
+    const created = (await ada.post("/bookings", booking(s.lovelace, 9, 12)))
+      .body;
     // Bob names Ada's tenant, of which he is not a member...
     const bobInEngines = client(app, s.bob, s.engines);
     // ... or his own, with Ada's booking's id.
@@ -233,39 +361,68 @@ describe("tenants", () => {
     expect((await bobInLooms.get("/bookings")).body).toEqual([]);
     for (const bob of [bobInEngines, bobInLooms]) {
       expect((await bob.get(`/bookings/${created.id}`)).status).toBe(404);
-      expect((await bob.get(`/bookings/${created.id}/events`)).status).toBe(404);
-      expect((await bob.get(`/bookings/${created.id}/replay`)).status).toBe(404);
-      expect((await bob.patch(`/bookings/${created.id}`, { version: 1, title: "taken" })).status).toBe(404);
+      expect((await bob.get(`/bookings/${created.id}/events`)).status).toBe(
+        404,
+      );
+      expect((await bob.get(`/bookings/${created.id}/replay`)).status).toBe(
+        404,
+      );
+      expect(
+        (
+          await bob.patch(`/bookings/${created.id}`, {
+            version: 1,
+            title: "taken",
+          })
+        ).status,
+      ).toBe(404);
       expect((await bob.delete(`/bookings/${created.id}`)).status).toBe(404);
     }
     // Booking Ada's artist from his own tenant: no such artist there.
-    const foreign = await bobInLooms.post("/bookings", booking(s.lovelace, 14, 15));
+    const foreign = await bobInLooms.post(
+      "/bookings",
+      booking(s.lovelace, 14, 15),
+    );
     expect(foreign.status).toBe(404);
     expect(foreign.body.code).toBe("artist_not_found");
     // Writing into a tenant he is not in.
-    expect((await bobInEngines.post("/bookings", booking(s.lovelace, 14, 15))).status).toBe(403);
-    const { rows } = await database.query(`select title, version from ${SCHEMA}.bookings`);
+    expect(
+      (await bobInEngines.post("/bookings", booking(s.lovelace, 14, 15)))
+        .status,
+    ).toBe(403);
+    const { rows } = await database.query(
+      `select title, version from ${SCHEMA}.bookings`,
+    );
     expect(rows).toEqual([{ title: "9-12", version: 1 }]);
   });
 
   it("shows zero rows and raises nothing without a tenant, or with the empty leftover of one (RLS)", async () => {
     const s = await studio();
-    await client(app, s.ada, s.engines).post("/bookings", booking(s.lovelace, 9, 12));
+    await client(app, s.ada, s.engines).post(
+      "/bookings",
+      booking(s.lovelace, 9, 12),
+    );
     const db = app.get(Database);
     const claims = await app.get(TokenVerifier).verify(s.ada.accessToken);
     const count = async (table: string, tenant?: string): Promise<number> =>
       db.asUser(claims, async (tx) => {
         if (tenant !== undefined) {
-          await tx.execute(sql`select set_config('app.current_tenant', ${tenant}, true)`);
+          await tx.execute(
+            sql`select set_config('app.current_tenant', ${tenant}, true)`,
+          );
         }
-        const { rows } = await tx.execute<{ n: number }>(sql`select count(*)::int as n from ${sql.identifier(SCHEMA)}.${sql.identifier(table)}`);
+        const { rows } = await tx.execute<{ n: number }>(
+          sql`select count(*)::int as n from ${sql.identifier(SCHEMA)}.${sql.identifier(table)}`,
+        );
         return rows[0]!.n;
       });
 
     for (const table of ["bookings", "booking_events", "artists"]) {
       expect(await count(table), `${table} without a tenant`).toBe(0);
       expect(await count(table, ""), `${table} with an empty tenant`).toBe(0);
-      expect(await count(table, s.engines), `${table} in the tenant`).toBeGreaterThan(0);
+      expect(
+        await count(table, s.engines),
+        `${table} in the tenant`,
+      ).toBeGreaterThan(0);
     }
   });
 
@@ -274,12 +431,24 @@ describe("tenants", () => {
     const ada = client(app, s.ada);
 
     const mine = await ada.request("GET", "/tenants");
-    const created = await ada.request("POST", "/tenants", { name: "Analytical", slug: "analytical" });
-    const taken = await client(app, s.bob).request("POST", "/tenants", { name: "Mine", slug: "analytical" });
+    const created = await ada.request("POST", "/tenants", {
+      name: "Analytical",
+      slug: "analytical",
+    });
+    const taken = await client(app, s.bob).request("POST", "/tenants", {
+      name: "Mine",
+      slug: "analytical",
+    });
 
-    expect(mine.body).toEqual([{ id: s.engines, name: "Engines", slug: "engines", role: "owner" }]);
+    expect(mine.body).toEqual([
+      { id: s.engines, name: "Engines", slug: "engines", role: "owner" },
+    ]);
     expect(created.status).toBe(201);
-    expect(created.body).toMatchObject({ name: "Analytical", slug: "analytical", role: "owner" });
+    expect(created.body).toMatchObject({
+      name: "Analytical",
+      slug: "analytical",
+      role: "owner",
+    });
     expect(taken.status).toBe(409);
     expect(taken.body.code).toBe("slug_taken");
     expect((await client(app, s.cy).request("GET", "/tenants")).body).toEqual([
@@ -290,14 +459,26 @@ describe("tenants", () => {
   it("lets owners and admins add artists, and answers a plain member 403 forbidden", async () => {
     const s = await studio();
 
-    const byOwner = await client(app, s.ada, s.engines).post("/artists", { name: "Somerville", email: "mary@example.com" });
-    const byMember = await client(app, s.cy, s.engines).post("/artists", { name: "Herschel" });
+    const byOwner = await client(app, s.ada, s.engines).post("/artists", {
+      name: "Somerville",
+      email: "mary@example.com",
+    });
+    const byMember = await client(app, s.cy, s.engines).post("/artists", {
+      name: "Herschel",
+    });
 
     expect(byOwner.status).toBe(201);
-    expect(byOwner.body).toMatchObject({ name: "Somerville", email: "mary@example.com", notes: null, active: true });
+    expect(byOwner.body).toMatchObject({
+      name: "Somerville",
+      email: "mary@example.com",
+      notes: null,
+      active: true,
+    });
     expect(byMember.status).toBe(403);
     expect(byMember.body).toMatchObject({ statusCode: 403, code: "forbidden" });
-    const names = (await client(app, s.cy, s.engines).get("/artists")).body.map((a: { name: string }) => a.name);
+    const names = (await client(app, s.cy, s.engines).get("/artists")).body.map(
+      (a: { name: string }) => a.name,
+    );
     expect(names).toEqual(["Lovelace", "Somerville"]);
   });
 
@@ -306,13 +487,27 @@ describe("tenants", () => {
     const cy = client(app, s.cy, s.engines);
 
     const project = await cy.post("/projects", { name: "Difference Engine" });
-    const booked = await cy.post("/bookings", booking(s.lovelace, 9, 12, { projectId: project.body.id }));
+    const booked = await cy.post(
+      "/bookings",
+      booking(s.lovelace, 9, 12, { projectId: project.body.id }),
+    );
 
     expect(project.status).toBe(201);
-    expect(project.body).toMatchObject({ name: "Difference Engine", description: null, createdBy: s.cy.id });
-    expect((await cy.get("/projects")).body.map((p: { id: string }) => p.id)).toEqual([project.body.id]);
+    expect(project.body).toMatchObject({
+      name: "Difference Engine",
+      description: null,
+      createdBy: s.cy.id,
+    });
+    expect(
+      (await cy.get("/projects")).body.map((p: { id: string }) => p.id),
+    ).toEqual([project.body.id]);
     expect(booked.status).toBe(201);
-    expect(booked.body).toMatchObject({ projectId: project.body.id, phaseId: null, createdBy: s.cy.id, tenantId: s.engines });
+    expect(booked.body).toMatchObject({
+      projectId: project.body.id,
+      phaseId: null,
+      createdBy: s.cy.id,
+      tenantId: s.engines,
+    });
   });
 });
 
@@ -320,13 +515,27 @@ describe("requests", () => {
   it("answers 401 without a token, 400 without a tenant, 404 for an app that is not a booking app", async () => {
     const s = await studio();
 
-    const anonymous = await app.inject({ method: "GET", url: `/apps/${APP}/bookings`, headers: { "x-tenant-id": s.engines } });
+    const anonymous = await app.inject({
+      method: "GET",
+      url: `/apps/${APP}/bookings`,
+      headers: { "x-tenant-id": s.engines },
+    });
     const noTenant = await client(app, s.ada).get("/bookings");
-    const badTenant = await app.inject({ method: "GET", url: `/apps/${APP}/bookings`, headers: { ...s.ada.headers, "x-tenant-id": "engines" } });
-    const noApp = await client(app, s.ada, s.engines).request("GET", "/apps/nope/bookings");
+    const badTenant = await app.inject({
+      method: "GET",
+      url: `/apps/${APP}/bookings`,
+      headers: { ...s.ada.headers, "x-tenant-id": "engines" },
+    });
+    const noApp = await client(app, s.ada, s.engines).request(
+      "GET",
+      "/apps/nope/bookings",
+    );
 
     expect(anonymous.statusCode).toBe(401);
-    expect(anonymous.json()).toMatchObject({ statusCode: 401, code: "unauthorized" });
+    expect(anonymous.json()).toMatchObject({
+      statusCode: 401,
+      code: "unauthorized",
+    });
     expect(noTenant.status).toBe(400);
     expect(noTenant.body.code).toBe("tenant_required");
     expect(badTenant.statusCode).toBe(400);
@@ -338,17 +547,38 @@ describe("requests", () => {
     const s = await studio();
     const ada = client(app, s.ada, s.engines);
 
-    const holdWithoutExpiry = await ada.post("/bookings", booking(s.lovelace, 9, 12, { status: "hold" }));
+    const holdWithoutExpiry = await ada.post(
+      "/bookings",
+      booking(s.lovelace, 9, 12, { status: "hold" }),
+    );
     const backwards = await ada.post("/bookings", booking(s.lovelace, 12, 9));
-    const noOffset = await ada.post("/bookings", booking(s.lovelace, 9, 12, { startTime: "2030-01-07T09:00:00" }));
-    const unknownField = await ada.post("/bookings", booking(s.lovelace, 9, 12, { endtime: at(13) }));
+    const noOffset = await ada.post(
+      "/bookings",
+      booking(s.lovelace, 9, 12, { startTime: "2030-01-07T09:00:00" }),
+    );
+    const unknownField = await ada.post(
+      "/bookings",
+      booking(s.lovelace, 9, 12, { endtime: at(13) }),
+    );
 
-    for (const reply of [holdWithoutExpiry, backwards, noOffset, unknownField]) {
+    for (const reply of [
+      holdWithoutExpiry,
+      backwards,
+      noOffset,
+      unknownField,
+    ]) {
       expect(reply.status).toBe(422);
-      expect(reply.body).toMatchObject({ statusCode: 422, code: "invalid_request" });
+      expect(reply.body).toMatchObject({
+        statusCode: 422,
+        code: "invalid_request",
+      });
     }
-    expect(holdWithoutExpiry.body.issues).toEqual([expect.objectContaining({ path: ["holdExpiresAt"] })]);
-    expect(backwards.body.issues).toEqual([expect.objectContaining({ path: ["endTime"] })]);
+    expect(holdWithoutExpiry.body.issues).toEqual([
+      expect.objectContaining({ path: ["holdExpiresAt"] }),
+    ]);
+    expect(backwards.body.issues).toEqual([
+      expect.objectContaining({ path: ["endTime"] }),
+    ]);
     expect((await ada.get("/bookings")).body).toEqual([]);
   });
 
@@ -365,11 +595,21 @@ describe("requests", () => {
       await ada.post("/bookings", booking(artist, from, to));
     }
 
-    const day = await ada.get(`/bookings?from=${encodeURIComponent(at(0))}&to=${encodeURIComponent(at(24))}`);
-    const lovelacesAfternoon = await ada.get(`/bookings?artistId=${s.lovelace}&from=${encodeURIComponent(at(12))}&to=${encodeURIComponent(at(24))}`);
+    const day = await ada.get(
+      `/bookings?from=${encodeURIComponent(at(0))}&to=${encodeURIComponent(at(24))}`,
+    );
+    const lovelacesAfternoon = await ada.get(
+      `/bookings?artistId=${s.lovelace}&from=${encodeURIComponent(at(12))}&to=${encodeURIComponent(at(24))}`,
+    );
 
-    expect(day.body.map((b: { title: string }) => b.title)).toEqual(["8-10", "9-12", "14-16"]);
-    expect(lovelacesAfternoon.body.map((b: { title: string }) => b.title)).toEqual(["14-16"]);
+    expect(day.body.map((b: { title: string }) => b.title)).toEqual([
+      "8-10",
+      "9-12",
+      "14-16",
+    ]);
+    expect(
+      lovelacesAfternoon.body.map((b: { title: string }) => b.title),
+    ).toEqual(["14-16"]);
   });
 });
 
@@ -378,7 +618,9 @@ function normalized(value: Record<string, unknown>): Record<string, unknown> {
   return Object.fromEntries(
     Object.entries(value).map(([key, v]) => [
       key,
-      typeof v === "string" && /^\d{4}-\d\d-\d\dT/.test(v) ? `${new Date(v).getTime()}+${v.slice(-9, -6)}` : v,
+      typeof v === "string" && /^\d{4}-\d\d-\d\dT/.test(v)
+        ? `${new Date(v).getTime()}+${v.slice(-9, -6)}`
+        : v,
     ]),
   );
 }

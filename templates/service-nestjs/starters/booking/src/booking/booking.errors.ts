@@ -3,21 +3,40 @@
  * branches on (booking_conflict, stale_version, ...); `detail` is the skeleton's field of every
  * error (src/errors.ts), the same text as `message`, so a client of every service reads it alike.
  */
-import { type ArgumentsHost, Catch, type ExceptionFilter, HttpException, HttpStatus } from "@nestjs/common";
+import {
+  type ArgumentsHost,
+  Catch,
+  type ExceptionFilter,
+  HttpException,
+  HttpStatus,
+} from "@nestjs/common";
 import type { FastifyReply } from "fastify";
 import type { BookingError } from "./booking.schema.js";
 
 export class ApiError extends HttpException {
   constructor(status: HttpStatus, code: string, message: string) {
-    super({ statusCode: status, code, message, detail: message } satisfies BookingError, status);
+    super(
+      {
+        statusCode: status,
+        code,
+        message,
+        detail: message,
+      } satisfies BookingError,
+      status,
+    );
   }
 }
 
-export const notFound = (code: string, message: string) => new ApiError(HttpStatus.NOT_FOUND, code, message);
+export const notFound = (code: string, message: string) =>
+  new ApiError(HttpStatus.NOT_FOUND, code, message);
 
 /** The SQLSTATE of a PostgreSQL error, through the wrappers (Drizzle's DrizzleQueryError) around it. */
 export function sqlState(error: unknown): string | undefined {
-  for (let e = error, depth = 0; e instanceof Object && depth < 5; e = (e as { cause?: unknown }).cause, depth++) {
+  for (
+    let e = error, depth = 0;
+    e instanceof Object && depth < 5;
+    e = (e as { cause?: unknown }).cause, depth++
+  ) {
     const code = (e as { code?: unknown }).code;
     if (typeof code === "string" && /^[0-9A-Z]{5}$/.test(code)) {
       return code;
@@ -28,7 +47,11 @@ export function sqlState(error: unknown): string | undefined {
 
 /** The constraint a PostgreSQL error names, through the wrappers around it. */
 export function constraintOf(error: unknown): string | undefined {
-  for (let e = error, depth = 0; e instanceof Object && depth < 5; e = (e as { cause?: unknown }).cause, depth++) {
+  for (
+    let e = error, depth = 0;
+    e instanceof Object && depth < 5;
+    e = (e as { cause?: unknown }).cause, depth++
+  ) {
     const constraint = (e as { constraint?: unknown }).constraint;
     if (typeof constraint === "string") {
       return constraint;
@@ -57,13 +80,21 @@ export class BookingErrorFilter implements ExceptionFilter {
     const reply = host.switchToHttp().getResponse<FastifyReply>();
     const status = exception.getStatus();
     const response = exception.getResponse();
-    const given = typeof response === "object" ? (response as Record<string, unknown>) : {};
+    const given =
+      typeof response === "object" ? (response as Record<string, unknown>) : {};
     const message =
-      typeof given.message === "string" ? given.message : typeof given.detail === "string" ? given.detail : exception.message;
+      typeof given.message === "string"
+        ? given.message
+        : typeof given.detail === "string"
+          ? given.detail
+          : exception.message;
     const body: BookingError = {
       ...given,
       statusCode: status,
-      code: typeof given.code === "string" ? given.code : (DEFAULT_CODES[status] ?? "error"),
+      code:
+        typeof given.code === "string"
+          ? given.code
+          : (DEFAULT_CODES[status] ?? "error"),
       message,
       detail: message,
     };

@@ -10,7 +10,12 @@
  * it. Put @socket.io/redis-adapter on the namespace's server to fan out through Redis.
  */
 import { Inject, Logger } from "@nestjs/common";
-import { type OnGatewayConnection, type OnGatewayInit, WebSocketGateway, WebSocketServer } from "@nestjs/websockets";
+import {
+  type OnGatewayConnection,
+  type OnGatewayInit,
+  WebSocketGateway,
+  WebSocketServer,
+} from "@nestjs/websockets";
 import type { Namespace, Socket } from "socket.io";
 import { z } from "zod";
 import { InvalidTokenError, TokenVerifier } from "../auth/token-verifier.js";
@@ -26,7 +31,9 @@ const Handshake = z.object({ token: z.string().min(1), tenantId: z.uuid() });
 export const tenantRoom = (tenantId: string): string => `tenant:${tenantId}`;
 
 @WebSocketGateway({ namespace: BOOKINGS_NAMESPACE })
-export class BookingGateway implements OnGatewayInit<Namespace>, OnGatewayConnection<Socket> {
+export class BookingGateway
+  implements OnGatewayInit<Namespace>, OnGatewayConnection<Socket>
+{
   @WebSocketServer() private namespace?: Namespace;
   private readonly logger = new Logger(BookingGateway.name);
 
@@ -39,7 +46,8 @@ export class BookingGateway implements OnGatewayInit<Namespace>, OnGatewayConnec
     namespace.use((socket, next) => {
       this.admit(socket).then(
         () => next(),
-        (error: unknown) => next(error instanceof Error ? error : new Error(String(error))),
+        (error: unknown) =>
+          next(error instanceof Error ? error : new Error(String(error))),
       );
     });
   }
@@ -75,9 +83,13 @@ export class BookingGateway implements OnGatewayInit<Namespace>, OnGatewayConnec
     }
     let role: string | null;
     try {
-      role = await this.database.asTenantUser(claims, tenantId, (tx) => repository.currentRole(tx));
+      role = await this.database.asTenantUser(claims, tenantId, (tx) =>
+        repository.currentRole(tx),
+      );
     } catch (error) {
-      this.logger.error(error instanceof Error ? (error.stack ?? error.message) : String(error));
+      this.logger.error(
+        error instanceof Error ? (error.stack ?? error.message) : String(error),
+      );
       throw new Error("unavailable: try again later");
     }
     if (role === null) {

@@ -21,9 +21,11 @@ import type {
 import type { BookingTables } from "./tables.js";
 
 const iso = (date: Date): string => date.toISOString();
-const isoOrNull = (date: Date | null): string | null => (date === null ? null : date.toISOString());
+const isoOrNull = (date: Date | null): string | null =>
+  date === null ? null : date.toISOString();
 const instant = (value: string): Date => new Date(value);
-const instantOrNull = (value: string | null): Date | null => (value === null ? null : new Date(value));
+const instantOrNull = (value: string | null): Date | null =>
+  value === null ? null : new Date(value);
 
 // Tenants -----------------------------------------------------------------------------------------
 
@@ -39,7 +41,10 @@ export async function listTenants(tx: Tx): Promise<Tenant[]> {
 }
 
 /** A new tenant with the caller as its owner (public.create_tenant); 23505 when the slug is taken. */
-export async function createTenant(tx: Tx, input: TenantCreate): Promise<Tenant> {
+export async function createTenant(
+  tx: Tx,
+  input: TenantCreate,
+): Promise<Tenant> {
   const { rows } = await tx.execute<Omit<Tenant, "role">>(
     sql`select t.id, t.name, t.slug from public.create_tenant(${input.name}, ${input.slug}) as t`,
   );
@@ -48,7 +53,9 @@ export async function createTenant(tx: Tx, input: TenantCreate): Promise<Tenant>
 
 /** The caller's role in the transaction's tenant; null when they are not one of its members. */
 export async function currentRole(tx: Tx): Promise<string | null> {
-  const { rows } = await tx.execute<{ role: string | null }>(sql`select public.tenant_role(public.current_tenant()) as role`);
+  const { rows } = await tx.execute<{ role: string | null }>(
+    sql`select public.tenant_role(public.current_tenant()) as role`,
+  );
   return rows[0]?.role ?? null;
 }
 
@@ -66,21 +73,42 @@ const toArtist = (r: ArtistRow): Artist => ({
 });
 
 export async function listArtists(tx: Tx, t: BookingTables): Promise<Artist[]> {
-  const rows = await tx.select().from(t.artists).orderBy(asc(t.artists.name), asc(t.artists.id));
+  const rows = await tx
+    .select()
+    .from(t.artists)
+    .orderBy(asc(t.artists.name), asc(t.artists.id));
   return rows.map(toArtist);
 }
 
-export async function createArtist(tx: Tx, t: BookingTables, input: ArtistCreate): Promise<Artist> {
+export async function createArtist(
+  tx: Tx,
+  t: BookingTables,
+  input: ArtistCreate,
+): Promise<Artist> {
   const [created] = await tx
     .insert(t.artistsInsert)
-    .values({ name: input.name, email: input.email ?? null, notes: input.notes ?? null })
+    .values({
+      name: input.name,
+      email: input.email ?? null,
+      notes: input.notes ?? null,
+    })
     .returning({ id: sql<string>`id` });
-  const rows = await tx.select().from(t.artists).where(eq(t.artists.id, created!.id));
+  const rows = await tx
+    .select()
+    .from(t.artists)
+    .where(eq(t.artists.id, created!.id));
   return toArtist(rows[0]!);
 }
 
-export async function artistName(tx: Tx, t: BookingTables, id: string): Promise<string | undefined> {
-  const rows = await tx.select({ name: t.artists.name }).from(t.artists).where(eq(t.artists.id, id));
+export async function artistName(
+  tx: Tx,
+  t: BookingTables,
+  id: string,
+): Promise<string | undefined> {
+  const rows = await tx
+    .select({ name: t.artists.name })
+    .from(t.artists)
+    .where(eq(t.artists.id, id));
   return rows[0]?.name;
 }
 
@@ -94,17 +122,30 @@ const toProject = (r: ProjectRow): Project => ({
   updatedAt: iso(r.updatedAt),
 });
 
-export async function listProjects(tx: Tx, t: BookingTables): Promise<Project[]> {
-  const rows = await tx.select().from(t.projects).orderBy(asc(t.projects.name), asc(t.projects.id));
+export async function listProjects(
+  tx: Tx,
+  t: BookingTables,
+): Promise<Project[]> {
+  const rows = await tx
+    .select()
+    .from(t.projects)
+    .orderBy(asc(t.projects.name), asc(t.projects.id));
   return rows.map(toProject);
 }
 
-export async function createProject(tx: Tx, t: BookingTables, input: ProjectCreate): Promise<Project> {
+export async function createProject(
+  tx: Tx,
+  t: BookingTables,
+  input: ProjectCreate,
+): Promise<Project> {
   const [created] = await tx
     .insert(t.projectsInsert)
     .values({ name: input.name, description: input.description ?? null })
     .returning({ id: sql<string>`id` });
-  const rows = await tx.select().from(t.projects).where(eq(t.projects.id, created!.id));
+  const rows = await tx
+    .select()
+    .from(t.projects)
+    .where(eq(t.projects.id, created!.id));
   return toProject(rows[0]!);
 }
 
@@ -130,7 +171,11 @@ export const toBooking = (r: BookingRow): Booking => ({
 });
 
 /** The tenant's bookings, of one artist if asked, overlapping [from, to) if given, by start (then end) time. */
-export async function listBookings(tx: Tx, t: BookingTables, query: BookingQuery): Promise<Booking[]> {
+export async function listBookings(
+  tx: Tx,
+  t: BookingTables,
+  query: BookingQuery,
+): Promise<Booking[]> {
   const b = t.bookings;
   const conditions: SQL[] = [];
   if (query.artistId !== undefined) {
@@ -150,7 +195,11 @@ export async function listBookings(tx: Tx, t: BookingTables, query: BookingQuery
   return rows.map(toBooking);
 }
 
-export async function getBooking(tx: Tx, t: BookingTables, id: string): Promise<Booking | undefined> {
+export async function getBooking(
+  tx: Tx,
+  t: BookingTables,
+  id: string,
+): Promise<Booking | undefined> {
   const rows = await tx.select().from(t.bookings).where(eq(t.bookings.id, id));
   return rows[0] === undefined ? undefined : toBooking(rows[0]);
 }
@@ -186,7 +235,11 @@ export async function blockingBooking(
 }
 
 /** The new booking; the database refuses an overlap (23P01) or an artist of another tenant (23503). */
-export async function createBooking(tx: Tx, t: BookingTables, input: BookingCreate): Promise<Booking> {
+export async function createBooking(
+  tx: Tx,
+  t: BookingTables,
+  input: BookingCreate,
+): Promise<Booking> {
   const [created] = await tx
     .insert(t.bookingsInsert)
     .values({
@@ -219,9 +272,13 @@ export async function updateBooking(
   const set = {
     ...(change.title !== undefined && { title: change.title }),
     ...(change.status !== undefined && { status: change.status }),
-    ...(change.startTime !== undefined && { startTime: instant(change.startTime) }),
+    ...(change.startTime !== undefined && {
+      startTime: instant(change.startTime),
+    }),
     ...(change.endTime !== undefined && { endTime: instant(change.endTime) }),
-    ...(change.holdExpiresAt !== undefined && { holdExpiresAt: instantOrNull(change.holdExpiresAt) }),
+    ...(change.holdExpiresAt !== undefined && {
+      holdExpiresAt: instantOrNull(change.holdExpiresAt),
+    }),
     ...(change.notes !== undefined && { notes: change.notes }),
   };
   const where = and(eq(b.id, id), eq(b.version, change.version));
@@ -235,14 +292,29 @@ export async function updateBooking(
 }
 
 /** The deleted booking's id; undefined when the caller may not delete it or it is not there. */
-export async function deleteBooking(tx: Tx, t: BookingTables, id: string): Promise<string | undefined> {
-  const rows = await tx.delete(t.bookings).where(eq(t.bookings.id, id)).returning({ id: t.bookings.id });
+export async function deleteBooking(
+  tx: Tx,
+  t: BookingTables,
+  id: string,
+): Promise<string | undefined> {
+  const rows = await tx
+    .delete(t.bookings)
+    .where(eq(t.bookings.id, id))
+    .returning({ id: t.bookings.id });
   return rows[0]?.id;
 }
 
-export async function listEvents(tx: Tx, t: BookingTables, bookingId: string): Promise<BookingEvent[]> {
+export async function listEvents(
+  tx: Tx,
+  t: BookingTables,
+  bookingId: string,
+): Promise<BookingEvent[]> {
   const e = t.bookingEvents;
-  const rows = await tx.select().from(e).where(eq(e.bookingId, bookingId)).orderBy(asc(e.id));
+  const rows = await tx
+    .select()
+    .from(e)
+    .where(eq(e.bookingId, bookingId))
+    .orderBy(asc(e.id));
   return rows.map((r) => ({
     id: r.id,
     type: r.type,
@@ -254,7 +326,11 @@ export async function listEvents(tx: Tx, t: BookingTables, bookingId: string): P
 }
 
 /** replay_booking(id): null for a deleted booking and for one the caller cannot see. */
-export async function replayBooking(tx: Tx, t: BookingTables, id: string): Promise<Record<string, unknown> | null> {
+export async function replayBooking(
+  tx: Tx,
+  t: BookingTables,
+  id: string,
+): Promise<Record<string, unknown> | null> {
   const { rows } = await tx.execute<{ state: Record<string, unknown> | null }>(
     sql`select ${sql.identifier(t.schema)}.replay_booking(${id}) as state`,
   );

@@ -13,7 +13,12 @@ const instant = z.iso.datetime({ offset: true });
 const text = (max: number) => z.string().trim().min(1).max(max);
 
 export const Tenant = z
-  .object({ id, name: z.string(), slug: z.string(), role: z.enum(["owner", "admin", "member"]) })
+  .object({
+    id,
+    name: z.string(),
+    slug: z.string(),
+    role: z.enum(["owner", "admin", "member"]),
+  })
   .meta({ id: "Tenant" });
 export type Tenant = z.infer<typeof Tenant>;
 
@@ -24,7 +29,10 @@ export const TenantCreate = z
     slug: z
       .string()
       .max(63)
-      .regex(/^[a-z0-9]+(-[a-z0-9]+)*$/, "lowercase letters and digits, words joined by single hyphens"),
+      .regex(
+        /^[a-z0-9]+(-[a-z0-9]+)*$/,
+        "lowercase letters and digits, words joined by single hyphens",
+      ),
   })
   .meta({ id: "TenantCreate" });
 export type TenantCreate = z.infer<typeof TenantCreate>;
@@ -64,11 +72,16 @@ export const Project = z
 export type Project = z.infer<typeof Project>;
 
 export const ProjectCreate = z
-  .strictObject({ name: text(200), description: z.string().max(10_000).nullable().optional() })
+  .strictObject({
+    name: text(200),
+    description: z.string().max(10_000).nullable().optional(),
+  })
   .meta({ id: "ProjectCreate" });
 export type ProjectCreate = z.infer<typeof ProjectCreate>;
 
-export const BookingStatus = z.enum(["hold", "pencil", "confirmed", "cancelled", "expired"]).meta({ id: "BookingStatus" });
+export const BookingStatus = z
+  .enum(["hold", "pencil", "confirmed", "cancelled", "expired"])
+  .meta({ id: "BookingStatus" });
 
 export const Booking = z
   .object({
@@ -92,7 +105,9 @@ export const Booking = z
 export type Booking = z.infer<typeof Booking>;
 
 const timesInOrder = (value: { startTime?: string; endTime?: string }) =>
-  value.startTime === undefined || value.endTime === undefined || Date.parse(value.endTime) > Date.parse(value.startTime);
+  value.startTime === undefined ||
+  value.endTime === undefined ||
+  Date.parse(value.endTime) > Date.parse(value.startTime);
 
 export const BookingCreate = z
   .strictObject({
@@ -107,15 +122,21 @@ export const BookingCreate = z
     phaseId: id.nullable().optional(),
     notes: z.string().max(10_000).nullable().optional(),
   })
-  .refine(timesInOrder, { path: ["endTime"], message: "must be after startTime" })
+  .refine(timesInOrder, {
+    path: ["endTime"],
+    message: "must be after startTime",
+  })
   .refine((b) => b.status !== "hold" || (b.holdExpiresAt ?? null) !== null, {
     path: ["holdExpiresAt"],
     message: "required for a hold",
   })
-  .refine((b) => (b.phaseId ?? null) === null || (b.projectId ?? null) !== null, {
-    path: ["phaseId"],
-    message: "a phase needs its project",
-  })
+  .refine(
+    (b) => (b.phaseId ?? null) === null || (b.projectId ?? null) !== null,
+    {
+      path: ["phaseId"],
+      message: "a phase needs its project",
+    },
+  )
   .meta({ id: "BookingCreate" });
 export type BookingCreate = z.infer<typeof BookingCreate>;
 
@@ -130,18 +151,20 @@ export const BookingUpdate = z
     holdExpiresAt: instant.nullable().optional(),
     notes: z.string().max(10_000).nullable().optional(),
   })
-  .refine(timesInOrder, { path: ["endTime"], message: "must be after startTime" })
+  .refine(timesInOrder, {
+    path: ["endTime"],
+    message: "must be after startTime",
+  })
   .meta({ id: "BookingUpdate" });
 export type BookingUpdate = z.infer<typeof BookingUpdate>;
 
-export const BookingQuery = z
-  .object({
-    artistId: id.optional(),
-    // Bookings that overlap [from, to).
-    from: instant.optional(),
-    to: instant.optional(),
-  })
-  .meta({ id: "BookingQuery" });
+// No `meta({ id })`: the OpenAPI document lists a query schema's fields as parameters only inline.
+export const BookingQuery = z.object({
+  artistId: id.optional(),
+  // Bookings that overlap [from, to).
+  from: instant.optional(),
+  to: instant.optional(),
+});
 export type BookingQuery = z.infer<typeof BookingQuery>;
 
 export const BookingEvent = z
@@ -158,7 +181,9 @@ export const BookingEvent = z
 export type BookingEvent = z.infer<typeof BookingEvent>;
 
 /** replay_booking(id): the booking as its events rebuild it, columns as in the table (snake_case). */
-export const BookingReplay = z.record(z.string(), z.unknown()).meta({ id: "BookingReplay" });
+export const BookingReplay = z
+  .record(z.string(), z.unknown())
+  .meta({ id: "BookingReplay" });
 
 /** What Socket.IO clients of namespace /bookings receive as `booking.changed`. */
 export const BookingChanged = z
@@ -179,7 +204,14 @@ export const BookingError = z
     code: z.string(),
     message: z.string(),
     detail: z.string(),
-    issues: z.array(z.object({ path: z.array(z.union([z.string(), z.number()])), message: z.string() })).optional(),
+    issues: z
+      .array(
+        z.object({
+          path: z.array(z.union([z.string(), z.number()])),
+          message: z.string(),
+        }),
+      )
+      .optional(),
   })
   .meta({ id: "BookingError" });
 export type BookingError = z.infer<typeof BookingError>;

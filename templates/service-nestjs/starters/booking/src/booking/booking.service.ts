@@ -13,7 +13,12 @@ import { HttpStatus, Inject, Injectable, Logger } from "@nestjs/common";
 import type { AccessClaims } from "../auth/claims.js";
 import { Database, type Tx } from "../db/database.js";
 import { BOOKING_APPS } from "./apps.js";
-import { ApiError, constraintOf, notFound, sqlState } from "./booking.errors.js";
+import {
+  ApiError,
+  constraintOf,
+  notFound,
+  sqlState,
+} from "./booking.errors.js";
 import { BookingGateway } from "./booking.gateway.js";
 import * as repository from "./booking.repository.js";
 import type {
@@ -58,11 +63,17 @@ export class BookingService {
 
   async createArtist(scope: Scope, input: ArtistCreate): Promise<Artist> {
     try {
-      return await this.inTenant(scope, (tx, t) => repository.createArtist(tx, t, input));
+      return await this.inTenant(scope, (tx, t) =>
+        repository.createArtist(tx, t, input),
+      );
     } catch (error) {
       if (sqlState(error) === INSUFFICIENT_PRIVILEGE) {
         // The INSERT policy: owners and admins of the tenant manage artists.
-        throw new ApiError(HttpStatus.FORBIDDEN, "forbidden", "Only the tenant's owners and admins add artists");
+        throw new ApiError(
+          HttpStatus.FORBIDDEN,
+          "forbidden",
+          "Only the tenant's owners and admins add artists",
+        );
       }
       throw error;
     }
@@ -74,21 +85,31 @@ export class BookingService {
 
   async createProject(scope: Scope, input: ProjectCreate): Promise<Project> {
     try {
-      return await this.inTenant(scope, (tx, t) => repository.createProject(tx, t, input));
+      return await this.inTenant(scope, (tx, t) =>
+        repository.createProject(tx, t, input),
+      );
     } catch (error) {
       if (sqlState(error) === INSUFFICIENT_PRIVILEGE) {
-        throw new ApiError(HttpStatus.FORBIDDEN, "forbidden", "Not a member of this tenant");
+        throw new ApiError(
+          HttpStatus.FORBIDDEN,
+          "forbidden",
+          "Not a member of this tenant",
+        );
       }
       throw error;
     }
   }
 
   listBookings(scope: Scope, query: BookingQuery): Promise<Booking[]> {
-    return this.inTenant(scope, (tx, t) => repository.listBookings(tx, t, query));
+    return this.inTenant(scope, (tx, t) =>
+      repository.listBookings(tx, t, query),
+    );
   }
 
   async getBooking(scope: Scope, id: string): Promise<Booking> {
-    const booking = await this.inTenant(scope, (tx, t) => repository.getBooking(tx, t, id));
+    const booking = await this.inTenant(scope, (tx, t) =>
+      repository.getBooking(tx, t, id),
+    );
     if (booking === undefined) {
       throw bookingNotFound();
     }
@@ -98,7 +119,9 @@ export class BookingService {
   async createBooking(scope: Scope, input: BookingCreate): Promise<Booking> {
     let booking: Booking;
     try {
-      booking = await this.inTenant(scope, (tx, t) => repository.createBooking(tx, t, input));
+      booking = await this.inTenant(scope, (tx, t) =>
+        repository.createBooking(tx, t, input),
+      );
     } catch (error) {
       throw await this.refusal(scope, error, input.artistId, input);
     }
@@ -106,13 +129,19 @@ export class BookingService {
     return booking;
   }
 
-  async updateBooking(scope: Scope, id: string, change: BookingUpdate): Promise<Booking> {
+  async updateBooking(
+    scope: Scope,
+    id: string,
+    change: BookingUpdate,
+  ): Promise<Booking> {
     let result: { booking?: Booking; current?: Booking };
     try {
       result = await this.inTenant(scope, async (tx, t) => {
         const booking = await repository.updateBooking(tx, t, id, change);
         // No row with that id and version: gone (404), or changed by someone else since (409).
-        return booking !== undefined ? { booking } : { current: await repository.getBooking(tx, t, id) };
+        return booking !== undefined
+          ? { booking }
+          : { current: await repository.getBooking(tx, t, id) };
       });
     } catch (error) {
       throw await this.refusal(scope, error, undefined, change, id);
@@ -140,7 +169,9 @@ export class BookingService {
         return "deleted";
       }
       // The DELETE policy hides what the caller may see but not delete (another member's booking).
-      return (await repository.getBooking(tx, t, id)) === undefined ? "missing" : "forbidden";
+      return (await repository.getBooking(tx, t, id)) === undefined
+        ? "missing"
+        : "forbidden";
     });
     if (outcome === "missing") {
       throw bookingNotFound();
@@ -152,11 +183,18 @@ export class BookingService {
         "Only the booking's creator and the tenant's owners and admins delete it: cancel it instead",
       );
     }
-    this.gateway.bookingChanged(scope.tenantId, { app: scope.app, type: "deleted", booking: null, bookingId: id });
+    this.gateway.bookingChanged(scope.tenantId, {
+      app: scope.app,
+      type: "deleted",
+      booking: null,
+      bookingId: id,
+    });
   }
 
   async listEvents(scope: Scope, id: string): Promise<BookingEvent[]> {
-    const events = await this.inTenant(scope, (tx, t) => repository.listEvents(tx, t, id));
+    const events = await this.inTenant(scope, (tx, t) =>
+      repository.listEvents(tx, t, id),
+    );
     if (events.length === 0) {
       // Every booking has its `created` event; none visible means no such booking in this tenant.
       throw bookingNotFound();
@@ -164,8 +202,13 @@ export class BookingService {
     return events;
   }
 
-  async replayBooking(scope: Scope, id: string): Promise<Record<string, unknown>> {
-    const state = await this.inTenant(scope, (tx, t) => repository.replayBooking(tx, t, id));
+  async replayBooking(
+    scope: Scope,
+    id: string,
+  ): Promise<Record<string, unknown>> {
+    const state = await this.inTenant(scope, (tx, t) =>
+      repository.replayBooking(tx, t, id),
+    );
     if (state === null) {
       throw bookingNotFound();
     }
@@ -173,18 +216,34 @@ export class BookingService {
   }
 
   /** `fn` as the caller in the scope's tenant, on the tables of the scope's app. */
-  private inTenant<T>(scope: Scope, fn: (tx: Tx, tables: BookingTables) => Promise<T>): Promise<T> {
+  private inTenant<T>(
+    scope: Scope,
+    fn: (tx: Tx, tables: BookingTables) => Promise<T>,
+  ): Promise<T> {
     const tables = tablesOf(scope.app);
-    return this.database.asTenantUser(scope.claims, scope.tenantId, (tx) => fn(tx, tables));
+    return this.database.asTenantUser(scope.claims, scope.tenantId, (tx) =>
+      fn(tx, tables),
+    );
   }
 
-  private async changed(scope: Scope, type: "created" | "updated", booking: Booking): Promise<void> {
-    this.gateway.bookingChanged(scope.tenantId, { app: scope.app, type, booking, bookingId: booking.id });
+  private async changed(
+    scope: Scope,
+    type: "created" | "updated",
+    booking: Booking,
+  ): Promise<void> {
+    this.gateway.bookingChanged(scope.tenantId, {
+      app: scope.app,
+      type,
+      booking,
+      bookingId: booking.id,
+    });
     try {
       await this.holds.scheduled(scope.app, booking);
     } catch (error) {
       // The booking is committed; the sweep expires the hold if its job could not be queued.
-      this.logger.warn(`could not schedule the expiry of hold ${booking.id}: ${(error as Error).message}`);
+      this.logger.warn(
+        `could not schedule the expiry of hold ${booking.id}: ${(error as Error).message}`,
+      );
     }
   }
 
@@ -198,7 +257,11 @@ export class BookingService {
   ): Promise<unknown> {
     switch (sqlState(error)) {
       case EXCLUSION_VIOLATION:
-        return new ApiError(HttpStatus.CONFLICT, "booking_conflict", await this.conflict(scope, artistId, times, bookingId));
+        return new ApiError(
+          HttpStatus.CONFLICT,
+          "booking_conflict",
+          await this.conflict(scope, artistId, times, bookingId),
+        );
       case FOREIGN_KEY_VIOLATION: {
         const constraint = constraintOf(error) ?? "";
         if (constraint.includes("artist")) {
@@ -216,7 +279,11 @@ export class BookingService {
           `The booking breaks a rule of the database (${constraintOf(error) ?? "a check"}): a hold needs holdExpiresAt, a booking must end after it starts`,
         );
       case INSUFFICIENT_PRIVILEGE:
-        return new ApiError(HttpStatus.FORBIDDEN, "forbidden", "Not a member of this tenant");
+        return new ApiError(
+          HttpStatus.FORBIDDEN,
+          "forbidden",
+          "Not a member of this tenant",
+        );
       default:
         return error;
     }
@@ -237,7 +304,10 @@ export class BookingService {
     let { startTime, endTime } = times;
     try {
       await this.inTenant(scope, async (tx, t) => {
-        const current = bookingId === undefined ? undefined : await repository.getBooking(tx, t, bookingId);
+        const current =
+          bookingId === undefined
+            ? undefined
+            : await repository.getBooking(tx, t, bookingId);
         const id = artistId ?? current?.artistId;
         const start = startTime ?? current?.startTime;
         const end = endTime ?? current?.endTime;
@@ -245,14 +315,26 @@ export class BookingService {
           return;
         }
         artist = await repository.artistName(tx, t, id);
-        const blocking = await repository.blockingBooking(tx, t, id, start, end, bookingId);
+        const blocking = await repository.blockingBooking(
+          tx,
+          t,
+          id,
+          start,
+          end,
+          bookingId,
+        );
         startTime = blocking?.startTime ?? start;
         endTime = blocking?.endTime ?? end;
       });
     } catch (error) {
-      this.logger.warn(`could not describe a booking conflict: ${(error as Error).message}`);
+      this.logger.warn(
+        `could not describe a booking conflict: ${(error as Error).message}`,
+      );
     }
-    const between = startTime !== undefined && endTime !== undefined ? ` between ${startTime} and ${endTime}` : " then";
+    const between =
+      startTime !== undefined && endTime !== undefined
+        ? ` between ${startTime} and ${endTime}`
+        : " then";
     return `${artist ?? "The artist"} is already booked${between}`;
   }
 }
@@ -260,9 +342,13 @@ export class BookingService {
 export function tablesOf(app: string): BookingTables {
   const tables = BOOKING_APPS.get(app);
   if (tables === undefined) {
-    throw notFound("app_not_found", `No booking app named ${JSON.stringify(app)}`);
+    throw notFound(
+      "app_not_found",
+      `No booking app named ${JSON.stringify(app)}`,
+    );
   }
   return tables;
 }
 
-const bookingNotFound = () => notFound("booking_not_found", "No such booking in this tenant");
+const bookingNotFound = () =>
+  notFound("booking_not_found", "No such booking in this tenant");

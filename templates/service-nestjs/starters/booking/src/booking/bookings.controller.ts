@@ -2,7 +2,21 @@
  * The endpoints of a booking app, /apps/:app/...: its artists, projects and bookings, in the tenant
  * of header X-Tenant-Id, as the caller (BookingService runs each in Database.asTenantUser).
  */
-import { Body, Controller, Delete, Get, HttpCode, HttpStatus, Inject, Param, Patch, Post, Query, UseFilters, UseGuards } from "@nestjs/common";
+import {
+  Body,
+  Controller,
+  Delete,
+  Get,
+  HttpCode,
+  HttpStatus,
+  Inject,
+  Param,
+  Patch,
+  Post,
+  Query,
+  UseFilters,
+  UseGuards,
+} from "@nestjs/common";
 import {
   ApiBadRequestResponse,
   ApiBearerAuth,
@@ -43,31 +57,64 @@ const BookingId = z.uuid();
 
 @ApiTags("bookings")
 @ApiBearerAuth("HTTPBearer")
-@ApiHeader({ name: TENANT_HEADER, required: true, description: "The tenant to work in (GET /tenants)", schema: { type: "string", format: "uuid" } })
-@ApiParam({ name: "app", description: "A booking app of the workspace (dfworx.yaml)", schema: { type: "string" } })
-@ApiBadRequestResponse({ description: `code tenant_required: ${TENANT_HEADER} missing or not a UUID`, standardSchema: BookingError })
-@ApiUnauthorizedResponse({ description: "Missing, invalid or expired access token", standardSchema: BookingError })
-@ApiNotFoundResponse({ description: "code app_not_found, booking_not_found, artist_not_found, ...", standardSchema: BookingError })
+@ApiHeader({
+  name: TENANT_HEADER,
+  required: true,
+  description: "The tenant to work in (GET /tenants)",
+  schema: { type: "string", format: "uuid" },
+})
+@ApiParam({
+  name: "app",
+  description: "A booking app of the workspace (dfworx.yaml)",
+  schema: { type: "string" },
+})
+@ApiBadRequestResponse({
+  description: `code tenant_required: ${TENANT_HEADER} missing or not a UUID`,
+  standardSchema: BookingError,
+})
+@ApiUnauthorizedResponse({
+  description: "Missing, invalid or expired access token",
+  standardSchema: BookingError,
+})
+@ApiNotFoundResponse({
+  description: "code app_not_found, booking_not_found, artist_not_found, ...",
+  standardSchema: BookingError,
+})
 @UseGuards(AuthGuard)
 @UseFilters(BookingErrorFilter)
 @Controller("apps/:app")
 export class BookingsController {
-  constructor(@Inject(BookingService) private readonly bookings: BookingService) {}
+  constructor(
+    @Inject(BookingService) private readonly bookings: BookingService,
+  ) {}
 
   // Artists ---------------------------------------------------------------------------------------
 
   @Get("artists")
   @ApiOperation({ operationId: "listArtists" })
   @ApiOkResponse({ standardSchema: Artist, isArray: true })
-  listArtists(@CurrentClaims() claims: AccessClaims, @TenantId() tenantId: string, @Param("app") app: string): Promise<Artist[]> {
+  listArtists(
+    @CurrentClaims() claims: AccessClaims,
+    @TenantId() tenantId: string,
+    @Param("app") app: string,
+  ): Promise<Artist[]> {
     return this.bookings.listArtists(scope(claims, tenantId, app));
   }
 
   @Post("artists")
-  @ApiOperation({ operationId: "createArtist", summary: "A new artist (owners and admins of the tenant)" })
+  @ApiOperation({
+    operationId: "createArtist",
+    summary: "A new artist (owners and admins of the tenant)",
+  })
   @ApiCreatedResponse({ standardSchema: Artist })
-  @ApiForbiddenResponse({ description: "code forbidden: a plain member", standardSchema: BookingError })
-  @ApiUnprocessableEntityResponse({ description: "code invalid_request", standardSchema: BookingError })
+  @ApiForbiddenResponse({
+    description: "code forbidden: a plain member",
+    standardSchema: BookingError,
+  })
+  @ApiUnprocessableEntityResponse({
+    description: "code invalid_request",
+    standardSchema: BookingError,
+  })
   createArtist(
     @CurrentClaims() claims: AccessClaims,
     @TenantId() tenantId: string,
@@ -82,14 +129,21 @@ export class BookingsController {
   @Get("projects")
   @ApiOperation({ operationId: "listProjects" })
   @ApiOkResponse({ standardSchema: Project, isArray: true })
-  listProjects(@CurrentClaims() claims: AccessClaims, @TenantId() tenantId: string, @Param("app") app: string): Promise<Project[]> {
+  listProjects(
+    @CurrentClaims() claims: AccessClaims,
+    @TenantId() tenantId: string,
+    @Param("app") app: string,
+  ): Promise<Project[]> {
     return this.bookings.listProjects(scope(claims, tenantId, app));
   }
 
   @Post("projects")
   @ApiOperation({ operationId: "createProject" })
   @ApiCreatedResponse({ standardSchema: Project })
-  @ApiUnprocessableEntityResponse({ description: "code invalid_request", standardSchema: BookingError })
+  @ApiUnprocessableEntityResponse({
+    description: "code invalid_request",
+    standardSchema: BookingError,
+  })
   createProject(
     @CurrentClaims() claims: AccessClaims,
     @TenantId() tenantId: string,
@@ -102,7 +156,11 @@ export class BookingsController {
   // Bookings --------------------------------------------------------------------------------------
 
   @Get("bookings")
-  @ApiOperation({ operationId: "listBookings", summary: "The tenant's bookings, by start time; from/to: those overlapping [from, to)" })
+  @ApiOperation({
+    operationId: "listBookings",
+    summary:
+      "The tenant's bookings, by start time; from/to: those overlapping [from, to)",
+  })
   @ApiOkResponse({ standardSchema: Booking, isArray: true })
   listBookings(
     @CurrentClaims() claims: AccessClaims,
@@ -116,8 +174,15 @@ export class BookingsController {
   @Post("bookings")
   @ApiOperation({ operationId: "createBooking" })
   @ApiCreatedResponse({ standardSchema: Booking })
-  @ApiConflictResponse({ description: "code booking_conflict: the artist is booked (pencil or confirmed) then", standardSchema: BookingError })
-  @ApiUnprocessableEntityResponse({ description: "code invalid_request", standardSchema: BookingError })
+  @ApiConflictResponse({
+    description:
+      "code booking_conflict: the artist is booked (pencil or confirmed) then",
+    standardSchema: BookingError,
+  })
+  @ApiUnprocessableEntityResponse({
+    description: "code invalid_request",
+    standardSchema: BookingError,
+  })
   createBooking(
     @CurrentClaims() claims: AccessClaims,
     @TenantId() tenantId: string,
@@ -140,10 +205,20 @@ export class BookingsController {
   }
 
   @Patch("bookings/:id")
-  @ApiOperation({ operationId: "updateBooking", summary: "Changes a booking if it is still at `version`" })
+  @ApiOperation({
+    operationId: "updateBooking",
+    summary: "Changes a booking if it is still at `version`",
+  })
   @ApiOkResponse({ standardSchema: Booking })
-  @ApiConflictResponse({ description: "code booking_conflict, or stale_version: changed since `version`", standardSchema: BookingError })
-  @ApiUnprocessableEntityResponse({ description: "code invalid_request", standardSchema: BookingError })
+  @ApiConflictResponse({
+    description:
+      "code booking_conflict, or stale_version: changed since `version`",
+    standardSchema: BookingError,
+  })
+  @ApiUnprocessableEntityResponse({
+    description: "code invalid_request",
+    standardSchema: BookingError,
+  })
   updateBooking(
     @CurrentClaims() claims: AccessClaims,
     @TenantId() tenantId: string,
@@ -151,14 +226,24 @@ export class BookingsController {
     @Param("id", { schema: BookingId }) id: string,
     @Body({ schema: BookingUpdate }) change: BookingUpdate,
   ): Promise<Booking> {
-    return this.bookings.updateBooking(scope(claims, tenantId, app), id, change);
+    return this.bookings.updateBooking(
+      scope(claims, tenantId, app),
+      id,
+      change,
+    );
   }
 
   @Delete("bookings/:id")
   @HttpCode(HttpStatus.NO_CONTENT)
-  @ApiOperation({ operationId: "deleteBooking", summary: "Deletes a booking (its creator, the tenant's owners and admins)" })
+  @ApiOperation({
+    operationId: "deleteBooking",
+    summary: "Deletes a booking (its creator, the tenant's owners and admins)",
+  })
   @ApiNoContentResponse({ description: "Deleted" })
-  @ApiForbiddenResponse({ description: "code forbidden: someone else's booking, for a plain member", standardSchema: BookingError })
+  @ApiForbiddenResponse({
+    description: "code forbidden: someone else's booking, for a plain member",
+    standardSchema: BookingError,
+  })
   deleteBooking(
     @CurrentClaims() claims: AccessClaims,
     @TenantId() tenantId: string,
@@ -169,7 +254,10 @@ export class BookingsController {
   }
 
   @Get("bookings/:id/events")
-  @ApiOperation({ operationId: "listBookingEvents", summary: "The booking's history, oldest first" })
+  @ApiOperation({
+    operationId: "listBookingEvents",
+    summary: "The booking's history, oldest first",
+  })
   @ApiOkResponse({ standardSchema: BookingEvent, isArray: true })
   listEvents(
     @CurrentClaims() claims: AccessClaims,
@@ -181,7 +269,11 @@ export class BookingsController {
   }
 
   @Get("bookings/:id/replay")
-  @ApiOperation({ operationId: "replayBooking", summary: "The booking rebuilt from its events (snake_case, as in the table)" })
+  @ApiOperation({
+    operationId: "replayBooking",
+    summary:
+      "The booking rebuilt from its events (snake_case, as in the table)",
+  })
   @ApiOkResponse({ standardSchema: BookingReplay })
   replayBooking(
     @CurrentClaims() claims: AccessClaims,
@@ -193,4 +285,8 @@ export class BookingsController {
   }
 }
 
-const scope = (claims: AccessClaims, tenantId: string, app: string): Scope => ({ claims, tenantId, app });
+const scope = (claims: AccessClaims, tenantId: string, app: string): Scope => ({
+  claims,
+  tenantId,
+  app,
+});

@@ -15,7 +15,13 @@
  * gives that role EXECUTE on expire_due_holds() (SECURITY DEFINER) and nothing else, so it cannot
  * read the bookings it expired. Clients get `booking.changed` with `booking: null` and refetch.
  */
-import { Inject, Injectable, Logger, type OnApplicationBootstrap, type OnApplicationShutdown } from "@nestjs/common";
+import {
+  Inject,
+  Injectable,
+  Logger,
+  type OnApplicationBootstrap,
+  type OnApplicationShutdown,
+} from "@nestjs/common";
 import { type Job, Queue, Worker } from "bullmq";
 import { Redis } from "ioredis";
 import { CONFIG, type Config } from "../config.js";
@@ -40,7 +46,9 @@ export interface ExpiredHold {
 }
 
 @Injectable()
-export class HoldExpiry implements OnApplicationBootstrap, OnApplicationShutdown {
+export class HoldExpiry
+  implements OnApplicationBootstrap, OnApplicationShutdown
+{
   private readonly logger = new Logger(HoldExpiry.name);
   private redis?: Redis;
   private queue?: Queue<HoldJob>;
@@ -56,19 +64,32 @@ export class HoldExpiry implements OnApplicationBootstrap, OnApplicationShutdown
   async onApplicationBootstrap(): Promise<void> {
     const redis = this.config.redis;
     if (redis === undefined) {
-      this.logger.warn(`REDIS_URL is not set: due holds are expired by this process every ${SWEEP_EVERY_MS / 1000} s`);
+      this.logger.warn(
+        `REDIS_URL is not set: due holds are expired by this process every ${SWEEP_EVERY_MS / 1000} s`,
+      );
       this.timer = setInterval(() => void this.sweep(), SWEEP_EVERY_MS);
       this.timer.unref();
       return;
     }
     // BullMQ's workers block on Redis: a request must wait for a reconnect, never fail after N tries.
     this.redis = new Redis(redis.url, { maxRetriesPerRequest: null });
-    this.redis.on("error", (error: Error) => this.logger.warn(`redis: ${error.message}`));
+    this.redis.on("error", (error: Error) =>
+      this.logger.warn(`redis: ${error.message}`),
+    );
     const options = { connection: this.redis, prefix: redis.prefix };
     this.queue = new Queue<HoldJob>(HOLDS_QUEUE, options);
-    this.worker = new Worker<HoldJob>(HOLDS_QUEUE, (job) => this.process(job), { ...options, concurrency: 1 });
-    this.worker.on("failed", (job, error) => this.logger.error(`${job?.name ?? "job"} failed: ${error.message}`));
-    await this.queue.upsertJobScheduler("sweep", { every: SWEEP_EVERY_MS }, { name: "sweep", data: {} });
+    this.worker = new Worker<HoldJob>(HOLDS_QUEUE, (job) => this.process(job), {
+      ...options,
+      concurrency: 1,
+    });
+    this.worker.on("failed", (job, error) =>
+      this.logger.error(`${job?.name ?? "job"} failed: ${error.message}`),
+    );
+    await this.queue.upsertJobScheduler(
+      "sweep",
+      { every: SWEEP_EVERY_MS },
+      { name: "sweep", data: {} },
+    );
   }
 
   async onApplicationShutdown(): Promise<void> {
@@ -80,7 +101,11 @@ export class HoldExpiry implements OnApplicationBootstrap, OnApplicationShutdown
 
   /** After a hold was written: its expiry, scheduled (nothing for any other status). */
   async scheduled(app: string, booking: Booking): Promise<void> {
-    if (booking.status !== "hold" || booking.holdExpiresAt === null || this.queue === undefined) {
+    if (
+      booking.status !== "hold" ||
+      booking.holdExpiresAt === null ||
+      this.queue === undefined
+    ) {
       return;
     }
     const delay = Math.max(0, Date.parse(booking.holdExpiresAt) - Date.now());
@@ -106,12 +131,26 @@ export class HoldExpiry implements OnApplicationBootstrap, OnApplicationShutdown
       if (app !== undefined && app !== name) {
         continue;
       }
-      const { rows } = await this.database.pool.query<{ tenant_id: string; booking_id: string; version: number }>(
+      const { rows } = await this.database.pool.query<{
+        tenant_id: string;
+        booking_id: string;
+        version: number;
+      }>(
         `select tenant_id, booking_id, version from ${escapeIdentifier(tables.schema)}.expire_due_holds()`,
       );
       for (const row of rows) {
-        expired.push({ app: name, tenantId: row.tenant_id, bookingId: row.booking_id, version: row.version });
-        this.gateway.bookingChanged(row.tenant_id, { app: name, type: "updated", booking: null, bookingId: row.booking_id });
+        expired.push({
+          app: name,
+          tenantId: row.tenant_id,
+          bookingId: row.booking_id,
+          version: row.version,
+        });
+        this.gateway.bookingChanged(row.tenant_id, {
+          app: name,
+          type: "updated",
+          booking: null,
+          bookingId: row.booking_id,
+        });
       }
     }
     if (expired.length > 0) {
@@ -128,9 +167,12 @@ export class HoldExpiry implements OnApplicationBootstrap, OnApplicationShutdown
     try {
       await this.expireDue();
     } catch (error) {
-      this.logger.error(`sweep failed: ${error instanceof Error ? error.message : String(error)}`);
+      this.logger.error(
+        `sweep failed: ${error instanceof Error ? error.message : String(error)}`,
+      );
     }
   }
 }
 
-const escapeIdentifier = (name: string): string => `"${name.replaceAll('"', '""')}"`;
+const escapeIdentifier = (name: string): string =>
+  `"${name.replaceAll('"', '""')}"`;

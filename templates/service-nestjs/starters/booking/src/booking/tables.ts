@@ -11,11 +11,28 @@
  * names every column of a table in an INSERT (`default` for those not given), and PostgreSQL checks
  * the privilege of every column named, so an INSERT through the full table would be refused.
  */
-import { bigint, boolean, date, integer, jsonb, pgSchema, smallint, text, timestamp, uuid } from "drizzle-orm/pg-core";
+import {
+  bigint,
+  boolean,
+  date,
+  integer,
+  jsonb,
+  pgSchema,
+  smallint,
+  text,
+  timestamp,
+  uuid,
+} from "drizzle-orm/pg-core";
 
 const timestamptz = (name: string) => timestamp(name, { withTimezone: true });
 
-export const BOOKING_STATUSES = ["hold", "pencil", "confirmed", "cancelled", "expired"] as const;
+export const BOOKING_STATUSES = [
+  "hold",
+  "pencil",
+  "confirmed",
+  "cancelled",
+  "expired",
+] as const;
 export type BookingStatus = (typeof BOOKING_STATUSES)[number];
 export const EVENT_TYPES = ["created", "updated", "deleted"] as const;
 export type EventType = (typeof EVENT_TYPES)[number];
