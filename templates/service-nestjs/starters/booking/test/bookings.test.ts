@@ -511,6 +511,125 @@ describe("tenants", () => {
   });
 });
 
+describe("projects, phases and artists", () => {
+  it("lets every member plan a project's phases, and keeps a booking's phase within its project", async () => {
+    const s = await studio();
+    const cy = client(app, s.cy, s.engines);
+    const engine = (await cy.post("/projects", { name: "Engine" })).body;
+    const loom = (await cy.post("/projects", { name: "Loom" })).body;
+
+    const design = await cy.post("/phases", {
+      projectId: engine.id,
+      name: "Design",
+      startsOn: "2030-01-07",
+      endsOn: "2030-01-11",
+    });
+    const build = await cy.post("/phases", {
+      projectId: engine.id,
+      name: "Build",
+      startsOn: "2030-01-14",
+      endsOn: "2030-01-25",
+      position: 1,
+    });
+    const backwards = await cy.post("/phases", {
+      projectId: engine.id,
+      name: "Backwards",
+      startsOn: "2030-01-14",
+      endsOn: "2030-01-13",
+    });
+    const foreign = await client(app, s.bob, s.looms).post("/phases", {
+      projectId: engine.id,
+      name: "Planted",
+      startsOn: "2030-01-14",
+      endsOn: "2030-01-15",
+    });
+
+    expect(design.status).toBe(201);
+    expect(design.body).toMatchObject({
+      projectId: engine.id,
+      startsOn: "2030-01-07",
+      endsOn: "2030-01-11",
+      position: 0,
+      progress: 0,
+    });
+    expect(build.status).toBe(201);
+    expect(backwards.status).toBe(422);
+    expect(foreign.status).toBe(404);
+    expect(foreign.body.code).toBe("project_not_found");
+
+    const moved = await cy.patch(`/phases/${design.body.id}`, {
+      progress: 40,
+      endsOn: "2030-01-12",
+    });
+    expect(moved.body).toMatchObject({ progress: 40, endsOn: "2030-01-12" });
+    const listed = await cy.get(`/phases?projectId=${engine.id}`);
+    expect(listed.body.map((p: { name: string }) => p.name)).toEqual([
+      "Design",
+      "Build",
+    ]);
+
+    const inPhase = await cy.post(
+      "/bookings",
+      booking(s.lovelace, 9, 12, {
+        projectId: engine.id,
+        phaseId: design.body.id,
+      }),
+    );
+    const wrongProject = await cy.post(
+      "/bookings",
+      booking(s.lovelace, 13, 14, {
+        projectId: loom.id,
+        phaseId: design.body.id,
+      }),
+    );
+    expect(inPhase.status).toBe(201);
+    expect(wrongProject.status).toBe(404);
+    expect(wrongProject.body.code).toBe("phase_not_found");
+
+    // Deleting a phase leaves its bookings in the project, without a phase.
+    expect((await cy.delete(`/phases/${design.body.id}`)).status).toBe(204);
+    expect((await cy.delete(`/phases/${design.body.id}`)).status).toBe(404);
+    expect((await cy.get(`/bookings/${inPhase.body.id}`)).body).toMatchObject({
+      projectId: engine.id,
+      phaseId: null,
+    });
+  });
+
+  it("lets owners retire an artist, and answers a plain member 403", async () => {
+    const s = await studio();
+
+    const byMember = await client(app, s.cy, s.engines).patch(
+      `/artists/${s.lovelace}`,
+      {
+        active: false,
+      },
+    );
+    const byOwner = await client(app, s.ada, s.engines).patch(
+      `/artists/${s.lovelace}`,
+      {
+        active: false,
+        notes: "retired",
+      },
+    );
+    const elsewhere = await client(app, s.bob, s.looms).patch(
+      `/artists/${s.lovelace}`,
+      {
+        active: true,
+      },
+    );
+
+    expect(byMember.status).toBe(403);
+    expect(byOwner.status).toBe(200);
+    expect(byOwner.body).toMatchObject({
+      name: "Lovelace",
+      active: false,
+      notes: "retired",
+    });
+    expect(elsewhere.status).toBe(404);
+    expect(elsewhere.body.code).toBe("artist_not_found");
+  });
+});
+
 describe("requests", () => {
   it("answers 401 without a token, 400 without a tenant, 404 for an app that is not a booking app", async () => {
     const s = await studio();

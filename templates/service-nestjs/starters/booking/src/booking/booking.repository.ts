@@ -8,11 +8,16 @@ import type { Tx } from "../db/database.js";
 import type {
   Artist,
   ArtistCreate,
+  ArtistUpdate,
   Booking,
   BookingCreate,
   BookingEvent,
   BookingQuery,
   BookingUpdate,
+  Phase,
+  PhaseCreate,
+  PhaseQuery,
+  PhaseUpdate,
   Project,
   ProjectCreate,
   Tenant,
@@ -100,6 +105,43 @@ export async function createArtist(
   return toArtist(rows[0]!);
 }
 
+/** The artist after `change`; undefined when no row was updated (not there, or not the caller's to change). */
+export async function updateArtist(
+  tx: Tx,
+  t: BookingTables,
+  id: string,
+  change: ArtistUpdate,
+): Promise<Artist | undefined> {
+  const set = {
+    ...(change.name !== undefined && { name: change.name }),
+    ...(change.email !== undefined && { email: change.email }),
+    ...(change.notes !== undefined && { notes: change.notes }),
+    ...(change.active !== undefined && { active: change.active }),
+  };
+  if (Object.keys(set).length === 0) {
+    const rows = await tx.select().from(t.artists).where(eq(t.artists.id, id));
+    return rows[0] === undefined ? undefined : toArtist(rows[0]);
+  }
+  const rows = await tx
+    .update(t.artists)
+    .set(set)
+    .where(eq(t.artists.id, id))
+    .returning();
+  return rows[0] === undefined ? undefined : toArtist(rows[0]);
+}
+
+export async function artistExists(
+  tx: Tx,
+  t: BookingTables,
+  id: string,
+): Promise<boolean> {
+  const rows = await tx
+    .select({ id: t.artists.id })
+    .from(t.artists)
+    .where(eq(t.artists.id, id));
+  return rows.length > 0;
+}
+
 export async function artistName(
   tx: Tx,
   t: BookingTables,
@@ -147,6 +189,97 @@ export async function createProject(
     .from(t.projects)
     .where(eq(t.projects.id, created!.id));
   return toProject(rows[0]!);
+}
+
+// Phases ------------------------------------------------------------------------------------------
+
+type PhaseRow = BookingTables["projectPhases"]["$inferSelect"];
+const toPhase = (r: PhaseRow): Phase => ({
+  id: r.id,
+  projectId: r.projectId,
+  name: r.name,
+  startsOn: r.startsOn,
+  endsOn: r.endsOn,
+  position: r.position,
+  progress: r.progress,
+  createdAt: iso(r.createdAt),
+  updatedAt: iso(r.updatedAt),
+});
+
+/** The tenant's phases (of one project if asked), in their order within each project. */
+export async function listPhases(
+  tx: Tx,
+  t: BookingTables,
+  query: PhaseQuery,
+): Promise<Phase[]> {
+  const p = t.projectPhases;
+  const rows = await tx
+    .select()
+    .from(p)
+    .where(
+      query.projectId === undefined
+        ? undefined
+        : eq(p.projectId, query.projectId),
+    )
+    .orderBy(asc(p.projectId), asc(p.position), asc(p.startsOn), asc(p.id));
+  return rows.map(toPhase);
+}
+
+/** The new phase; 23503 when the project is not one of the tenant's. */
+export async function createPhase(
+  tx: Tx,
+  t: BookingTables,
+  input: PhaseCreate,
+): Promise<Phase> {
+  const [created] = await tx
+    .insert(t.projectPhasesInsert)
+    .values({
+      projectId: input.projectId,
+      name: input.name,
+      startsOn: input.startsOn,
+      endsOn: input.endsOn,
+      ...(input.position !== undefined && { position: input.position }),
+      ...(input.progress !== undefined && { progress: input.progress }),
+    })
+    .returning({ id: sql<string>`id` });
+  const rows = await tx
+    .select()
+    .from(t.projectPhases)
+    .where(eq(t.projectPhases.id, created!.id));
+  return toPhase(rows[0]!);
+}
+
+export async function updatePhase(
+  tx: Tx,
+  t: BookingTables,
+  id: string,
+  change: PhaseUpdate,
+): Promise<Phase | undefined> {
+  const p = t.projectPhases;
+  const set = {
+    ...(change.name !== undefined && { name: change.name }),
+    ...(change.startsOn !== undefined && { startsOn: change.startsOn }),
+    ...(change.endsOn !== undefined && { endsOn: change.endsOn }),
+    ...(change.position !== undefined && { position: change.position }),
+    ...(change.progress !== undefined && { progress: change.progress }),
+  };
+  const rows =
+    Object.keys(set).length === 0
+      ? await tx.select().from(p).where(eq(p.id, id))
+      : await tx.update(p).set(set).where(eq(p.id, id)).returning();
+  return rows[0] === undefined ? undefined : toPhase(rows[0]);
+}
+
+export async function deletePhase(
+  tx: Tx,
+  t: BookingTables,
+  id: string,
+): Promise<boolean> {
+  const rows = await tx
+    .delete(t.projectPhases)
+    .where(eq(t.projectPhases.id, id))
+    .returning({ id: t.projectPhases.id });
+  return rows.length > 0;
 }
 
 // Bookings ----------------------------------------------------------------------------------------

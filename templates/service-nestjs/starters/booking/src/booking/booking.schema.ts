@@ -59,6 +59,17 @@ export const ArtistCreate = z
   .meta({ id: "ArtistCreate" });
 export type ArtistCreate = z.infer<typeof ArtistCreate>;
 
+/** What PATCH /artists/:id may change (owners and admins); `active: false` retires an artist. */
+export const ArtistUpdate = z
+  .strictObject({
+    name: text(200).optional(),
+    email: z.email().max(320).nullable().optional(),
+    notes: z.string().max(10_000).nullable().optional(),
+    active: z.boolean().optional(),
+  })
+  .meta({ id: "ArtistUpdate" });
+export type ArtistUpdate = z.infer<typeof ArtistUpdate>;
+
 export const Project = z
   .object({
     id,
@@ -78,6 +89,64 @@ export const ProjectCreate = z
   })
   .meta({ id: "ProjectCreate" });
 export type ProjectCreate = z.infer<typeof ProjectCreate>;
+
+// A calendar day, as the phases' date columns hold it.
+const day = z.iso.date();
+
+/** A phase of a project: a bar of its Gantt chart, whole days, endsOn inclusive. */
+export const Phase = z
+  .object({
+    id,
+    projectId: id,
+    name: z.string(),
+    startsOn: day,
+    endsOn: day,
+    position: z.int(),
+    progress: z.int().min(0).max(100),
+    createdAt: instant,
+    updatedAt: instant,
+  })
+  .meta({ id: "Phase" });
+export type Phase = z.infer<typeof Phase>;
+
+const daysInOrder = (value: { startsOn?: string; endsOn?: string }) =>
+  value.startsOn === undefined ||
+  value.endsOn === undefined ||
+  value.endsOn >= value.startsOn;
+
+export const PhaseCreate = z
+  .strictObject({
+    projectId: id,
+    name: text(200),
+    startsOn: day,
+    endsOn: day,
+    position: z.int().min(-32_768).max(2_147_483_647).optional(),
+    progress: z.int().min(0).max(100).optional(),
+  })
+  .refine(daysInOrder, {
+    path: ["endsOn"],
+    message: "must not be before startsOn",
+  })
+  .meta({ id: "PhaseCreate" });
+export type PhaseCreate = z.infer<typeof PhaseCreate>;
+
+export const PhaseUpdate = z
+  .strictObject({
+    name: text(200).optional(),
+    startsOn: day.optional(),
+    endsOn: day.optional(),
+    position: z.int().min(-32_768).max(2_147_483_647).optional(),
+    progress: z.int().min(0).max(100).optional(),
+  })
+  .refine(daysInOrder, {
+    path: ["endsOn"],
+    message: "must not be before startsOn",
+  })
+  .meta({ id: "PhaseUpdate" });
+export type PhaseUpdate = z.infer<typeof PhaseUpdate>;
+
+export const PhaseQuery = z.object({ projectId: id.optional() });
+export type PhaseQuery = z.infer<typeof PhaseQuery>;
 
 export const BookingStatus = z
   .enum(["hold", "pencil", "confirmed", "cancelled", "expired"])

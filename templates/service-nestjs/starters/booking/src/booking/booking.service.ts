@@ -24,11 +24,16 @@ import * as repository from "./booking.repository.js";
 import type {
   Artist,
   ArtistCreate,
+  ArtistUpdate,
   Booking,
   BookingCreate,
   BookingEvent,
   BookingQuery,
   BookingUpdate,
+  Phase,
+  PhaseCreate,
+  PhaseQuery,
+  PhaseUpdate,
   Project,
   ProjectCreate,
 } from "./booking.schema.js";
@@ -79,6 +84,32 @@ export class BookingService {
     }
   }
 
+  async updateArtist(
+    scope: Scope,
+    id: string,
+    change: ArtistUpdate,
+  ): Promise<Artist> {
+    const outcome = await this.inTenant(scope, async (tx, t) => {
+      const artist = await repository.updateArtist(tx, t, id, change);
+      // The UPDATE policy hides the rows a plain member may read but not change.
+      return (
+        artist ??
+        ((await repository.artistExists(tx, t, id)) ? "forbidden" : "missing")
+      );
+    });
+    if (outcome === "missing") {
+      throw notFound("artist_not_found", "No such artist in this tenant");
+    }
+    if (outcome === "forbidden") {
+      throw new ApiError(
+        HttpStatus.FORBIDDEN,
+        "forbidden",
+        "Only the tenant's owners and admins change artists",
+      );
+    }
+    return outcome;
+  }
+
   listProjects(scope: Scope): Promise<Project[]> {
     return this.inTenant(scope, (tx, t) => repository.listProjects(tx, t));
   }
@@ -97,6 +128,49 @@ export class BookingService {
         );
       }
       throw error;
+    }
+  }
+
+  listPhases(scope: Scope, query: PhaseQuery): Promise<Phase[]> {
+    return this.inTenant(scope, (tx, t) => repository.listPhases(tx, t, query));
+  }
+
+  async createPhase(scope: Scope, input: PhaseCreate): Promise<Phase> {
+    try {
+      return await this.inTenant(scope, (tx, t) =>
+        repository.createPhase(tx, t, input),
+      );
+    } catch (error) {
+      throw phaseRefusal(error);
+    }
+  }
+
+  async updatePhase(
+    scope: Scope,
+    id: string,
+    change: PhaseUpdate,
+  ): Promise<Phase> {
+    let phase: Phase | undefined;
+    try {
+      phase = await this.inTenant(scope, (tx, t) =>
+        repository.updatePhase(tx, t, id, change),
+      );
+    } catch (error) {
+      throw phaseRefusal(error);
+    }
+    if (phase === undefined) {
+      throw notFound("phase_not_found", "No such phase in this tenant");
+    }
+    return phase;
+  }
+
+  async deletePhase(scope: Scope, id: string): Promise<void> {
+    if (
+      !(await this.inTenant(scope, (tx, t) =>
+        repository.deletePhase(tx, t, id),
+      ))
+    ) {
+      throw notFound("phase_not_found", "No such phase in this tenant");
     }
   }
 
@@ -348,6 +422,27 @@ export function tablesOf(app: string): BookingTables {
     );
   }
   return tables;
+}
+
+function phaseRefusal(error: unknown): unknown {
+  switch (sqlState(error)) {
+    case FOREIGN_KEY_VIOLATION:
+      return notFound("project_not_found", "No such project in this tenant");
+    case CHECK_VIOLATION:
+      return new ApiError(
+        HttpStatus.UNPROCESSABLE_ENTITY,
+        "invalid_request",
+        "A phase must not end before it starts",
+      );
+    case INSUFFICIENT_PRIVILEGE:
+      return new ApiError(
+        HttpStatus.FORBIDDEN,
+        "forbidden",
+        "Not a member of this tenant",
+      );
+    default:
+      return error;
+  }
 }
 
 const bookingNotFound = () =>

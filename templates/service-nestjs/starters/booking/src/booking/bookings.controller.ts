@@ -40,6 +40,7 @@ import { BookingErrorFilter } from "./booking.errors.js";
 import {
   Artist,
   ArtistCreate,
+  ArtistUpdate,
   Booking,
   BookingCreate,
   BookingError,
@@ -47,13 +48,17 @@ import {
   BookingQuery,
   BookingReplay,
   BookingUpdate,
+  Phase,
+  PhaseCreate,
+  PhaseQuery,
+  PhaseUpdate,
   Project,
   ProjectCreate,
 } from "./booking.schema.js";
 import { BookingService, type Scope } from "./booking.service.js";
 import { TENANT_HEADER, TenantId } from "./tenant.js";
 
-const BookingId = z.uuid();
+const Id = z.uuid();
 
 @ApiTags("bookings")
 @ApiBearerAuth("HTTPBearer")
@@ -124,6 +129,30 @@ export class BookingsController {
     return this.bookings.createArtist(scope(claims, tenantId, app), input);
   }
 
+  @Patch("artists/:id")
+  @ApiOperation({
+    operationId: "updateArtist",
+    summary: "Changes an artist (owners and admins); active: false retires one",
+  })
+  @ApiOkResponse({ standardSchema: Artist })
+  @ApiForbiddenResponse({
+    description: "code forbidden: a plain member",
+    standardSchema: BookingError,
+  })
+  @ApiUnprocessableEntityResponse({
+    description: "code invalid_request",
+    standardSchema: BookingError,
+  })
+  updateArtist(
+    @CurrentClaims() claims: AccessClaims,
+    @TenantId() tenantId: string,
+    @Param("app") app: string,
+    @Param("id", { schema: Id }) id: string,
+    @Body({ schema: ArtistUpdate }) change: ArtistUpdate,
+  ): Promise<Artist> {
+    return this.bookings.updateArtist(scope(claims, tenantId, app), id, change);
+  }
+
   // Projects --------------------------------------------------------------------------------------
 
   @Get("projects")
@@ -151,6 +180,73 @@ export class BookingsController {
     @Body({ schema: ProjectCreate }) input: ProjectCreate,
   ): Promise<Project> {
     return this.bookings.createProject(scope(claims, tenantId, app), input);
+  }
+
+  // Phases ----------------------------------------------------------------------------------------
+
+  @Get("phases")
+  @ApiOperation({
+    operationId: "listPhases",
+    summary: "The tenant's project phases (of one project if asked), in order",
+  })
+  @ApiOkResponse({ standardSchema: Phase, isArray: true })
+  listPhases(
+    @CurrentClaims() claims: AccessClaims,
+    @TenantId() tenantId: string,
+    @Param("app") app: string,
+    @Query({ schema: PhaseQuery }) query: PhaseQuery,
+  ): Promise<Phase[]> {
+    return this.bookings.listPhases(scope(claims, tenantId, app), query);
+  }
+
+  @Post("phases")
+  @ApiOperation({ operationId: "createPhase" })
+  @ApiCreatedResponse({ standardSchema: Phase })
+  @ApiUnprocessableEntityResponse({
+    description: "code invalid_request",
+    standardSchema: BookingError,
+  })
+  createPhase(
+    @CurrentClaims() claims: AccessClaims,
+    @TenantId() tenantId: string,
+    @Param("app") app: string,
+    @Body({ schema: PhaseCreate }) input: PhaseCreate,
+  ): Promise<Phase> {
+    return this.bookings.createPhase(scope(claims, tenantId, app), input);
+  }
+
+  @Patch("phases/:id")
+  @ApiOperation({ operationId: "updatePhase" })
+  @ApiOkResponse({ standardSchema: Phase })
+  @ApiUnprocessableEntityResponse({
+    description: "code invalid_request",
+    standardSchema: BookingError,
+  })
+  updatePhase(
+    @CurrentClaims() claims: AccessClaims,
+    @TenantId() tenantId: string,
+    @Param("app") app: string,
+    @Param("id", { schema: Id }) id: string,
+    @Body({ schema: PhaseUpdate }) change: PhaseUpdate,
+  ): Promise<Phase> {
+    return this.bookings.updatePhase(scope(claims, tenantId, app), id, change);
+  }
+
+  @Delete("phases/:id")
+  @HttpCode(HttpStatus.NO_CONTENT)
+  @ApiOperation({
+    operationId: "deletePhase",
+    summary:
+      "Deletes a phase; its bookings stay in the project, without a phase",
+  })
+  @ApiNoContentResponse({ description: "Deleted" })
+  deletePhase(
+    @CurrentClaims() claims: AccessClaims,
+    @TenantId() tenantId: string,
+    @Param("app") app: string,
+    @Param("id", { schema: Id }) id: string,
+  ): Promise<void> {
+    return this.bookings.deletePhase(scope(claims, tenantId, app), id);
   }
 
   // Bookings --------------------------------------------------------------------------------------
@@ -199,7 +295,7 @@ export class BookingsController {
     @CurrentClaims() claims: AccessClaims,
     @TenantId() tenantId: string,
     @Param("app") app: string,
-    @Param("id", { schema: BookingId }) id: string,
+    @Param("id", { schema: Id }) id: string,
   ): Promise<Booking> {
     return this.bookings.getBooking(scope(claims, tenantId, app), id);
   }
@@ -223,7 +319,7 @@ export class BookingsController {
     @CurrentClaims() claims: AccessClaims,
     @TenantId() tenantId: string,
     @Param("app") app: string,
-    @Param("id", { schema: BookingId }) id: string,
+    @Param("id", { schema: Id }) id: string,
     @Body({ schema: BookingUpdate }) change: BookingUpdate,
   ): Promise<Booking> {
     return this.bookings.updateBooking(
@@ -248,7 +344,7 @@ export class BookingsController {
     @CurrentClaims() claims: AccessClaims,
     @TenantId() tenantId: string,
     @Param("app") app: string,
-    @Param("id", { schema: BookingId }) id: string,
+    @Param("id", { schema: Id }) id: string,
   ): Promise<void> {
     return this.bookings.deleteBooking(scope(claims, tenantId, app), id);
   }
@@ -263,7 +359,7 @@ export class BookingsController {
     @CurrentClaims() claims: AccessClaims,
     @TenantId() tenantId: string,
     @Param("app") app: string,
-    @Param("id", { schema: BookingId }) id: string,
+    @Param("id", { schema: Id }) id: string,
   ): Promise<BookingEvent[]> {
     return this.bookings.listEvents(scope(claims, tenantId, app), id);
   }
@@ -279,7 +375,7 @@ export class BookingsController {
     @CurrentClaims() claims: AccessClaims,
     @TenantId() tenantId: string,
     @Param("app") app: string,
-    @Param("id", { schema: BookingId }) id: string,
+    @Param("id", { schema: Id }) id: string,
   ): Promise<Record<string, unknown>> {
     return this.bookings.replayBooking(scope(claims, tenantId, app), id);
   }
