@@ -200,3 +200,34 @@ it("expires due holds of every tenant when swept, and nothing else", async () =>
     { title: "pencil", status: "pencil" },
   ]);
 });
+
+it("keeps booking while Redis is unreachable: the request does not wait for it", async () => {
+  const ada = await createUser(database, "ada@example.com");
+  const engines = await tenantWith(database, "engines", [[ada, "owner"]]);
+  const lovelace = await artistIn(database, engines, "Lovelace");
+  // Nothing listens on port 1.
+  const started = Date.now();
+  const offline = await startBookingApp(database, {
+    url: "redis://127.0.0.1:1",
+    prefix: redis.prefix,
+  });
+  try {
+    const reply = await client(offline, ada, engines).post("/bookings", {
+      artistId: lovelace,
+      title: "held",
+      status: "hold",
+      startTime: at(9),
+      endTime: at(12),
+      holdExpiresAt: new Date(Date.now() + 1_000).toISOString(),
+    });
+
+    expect(reply.status).toBe(201);
+    expect(Date.now() - started).toBeLessThan(8_000);
+    // The hold's job is lost; the sweep (once Redis is back) needs only the database.
+    await new Promise((done) => setTimeout(done, 1_100));
+    const expired = await offline.get(HoldExpiry).expireDue();
+    expect(expired.map((e) => e.bookingId)).toEqual([reply.body.id]);
+  } finally {
+    await offline.close();
+  }
+});

@@ -15,6 +15,7 @@
  * gives that role EXECUTE on expire_due_holds() (SECURITY DEFINER) and nothing else, so it cannot
  * read the bookings it expired. Clients get `booking.changed` with `booking: null` and refetch.
  */
+import { once } from "node:events";
 import {
   Inject,
   Injectable,
@@ -32,6 +33,9 @@ import type { Booking } from "./booking.schema.js";
 
 export const HOLDS_QUEUE = "booking-holds";
 export const SWEEP_EVERY_MS = 60_000;
+const ADD_TIMEOUT_MS = 2_000;
+const READY_TIMEOUT_MS = 5_000;
+const CLOSE_TIMEOUT_MS = 5_000;
 
 interface HoldJob {
   /** The app whose holds to expire; every booking app when absent (the sweep). */
@@ -54,6 +58,7 @@ export class HoldExpiry
   private queue?: Queue<HoldJob>;
   private worker?: Worker<HoldJob>;
   private timer?: NodeJS.Timeout;
+  private unreachable = false;
 
   constructor(
     @Inject(CONFIG) private readonly config: Config,
@@ -71,50 +76,95 @@ export class HoldExpiry
       this.timer.unref();
       return;
     }
-    // BullMQ's workers block on Redis: a request must wait for a reconnect, never fail after N tries.
+    // BullMQ's worker blocks on Redis: its commands wait for a reconnect instead of failing.
     this.redis = new Redis(redis.url, { maxRetriesPerRequest: null });
-    this.redis.on("error", (error: Error) =>
-      this.logger.warn(`redis: ${error.message}`),
-    );
-    const options = { connection: this.redis, prefix: redis.prefix };
+    this.redis.on("error", (error: Error) => this.redisError(error));
+    // The queue and its worker start once Redis answers: BullMQ's every call (closing too) waits
+    // for a connection that has been ready once, so none is made before.
+    this.redis.on("ready", () => {
+      this.unreachable = false;
+      this.start(redis.prefix);
+    });
+    // Started with Redis ready, so that the first holds get their jobs; never held up by it.
+    await Promise.race([
+      once(this.redis, "ready"),
+      new Promise((resolve) => setTimeout(resolve, READY_TIMEOUT_MS).unref()),
+    ]).catch(() => undefined);
+  }
+
+  async onApplicationShutdown(): Promise<void> {
+    clearInterval(this.timer);
+    const closing = Promise.allSettled([
+      this.worker?.close(),
+      this.queue?.close(),
+    ]);
+    // Closing a worker waits for Redis: if it went away, give up after a while.
+    await Promise.race([
+      closing,
+      new Promise((resolve) => setTimeout(resolve, CLOSE_TIMEOUT_MS).unref()),
+    ]);
+    this.redis?.disconnect();
+  }
+
+  private start(prefix: string): void {
+    if (this.queue !== undefined || this.redis === undefined) {
+      return;
+    }
+    const options = { connection: this.redis, prefix };
     this.queue = new Queue<HoldJob>(HOLDS_QUEUE, options);
     this.worker = new Worker<HoldJob>(HOLDS_QUEUE, (job) => this.process(job), {
       ...options,
       concurrency: 1,
     });
+    // Every connection reports a lost Redis, again at each reconnect attempt: said once.
+    this.queue.on("error", (error) => this.redisError(error));
+    this.worker.on("error", (error) => this.redisError(error));
     this.worker.on("failed", (job, error) =>
       this.logger.error(`${job?.name ?? "job"} failed: ${error.message}`),
     );
-    await this.queue.upsertJobScheduler(
-      "sweep",
-      { every: SWEEP_EVERY_MS },
-      { name: "sweep", data: {} },
-    );
+    this.queue
+      .upsertJobScheduler(
+        "sweep",
+        { every: SWEEP_EVERY_MS },
+        { name: "sweep", data: {} },
+      )
+      .catch((error: unknown) =>
+        this.logger.error(`could not schedule the sweep: ${String(error)}`),
+      );
   }
 
-  async onApplicationShutdown(): Promise<void> {
-    clearInterval(this.timer);
-    await this.worker?.close();
-    await this.queue?.close();
-    this.redis?.disconnect();
+  private redisError(error: Error): void {
+    if (!this.unreachable) {
+      this.unreachable = true;
+      this.logger.warn(
+        `redis: ${error.message} (retrying; holds expire once it answers)`,
+      );
+    }
   }
 
-  /** After a hold was written: its expiry, scheduled (nothing for any other status). */
+  /**
+   * After a hold was written: its expiry, scheduled (nothing for any other status). Skipped while
+   * Redis is unreachable, and given up after ADD_TIMEOUT_MS: a request must not wait for Redis.
+   * The sweep expires such a hold, up to SWEEP_EVERY_MS late.
+   */
   async scheduled(app: string, booking: Booking): Promise<void> {
     if (
       booking.status !== "hold" ||
       booking.holdExpiresAt === null ||
-      this.queue === undefined
+      this.config.redis === undefined
     ) {
       return;
     }
+    if (this.redis?.status !== "ready" || this.queue === undefined) {
+      throw new Error(`redis is ${this.redis?.status ?? "not configured"}`);
+    }
     const delay = Math.max(0, Date.parse(booking.holdExpiresAt) - Date.now());
-    await this.queue.add(
+    const added = this.queue.add(
       "expire",
       { app },
       {
         delay,
-        // BullMQ refuses ':' in custom ids.
+        // One job per version of a hold (BullMQ refuses ':' in custom ids).
         jobId: `expire-${app}-${booking.id}-${booking.version}`,
         removeOnComplete: true,
         removeOnFail: 100,
@@ -122,6 +172,18 @@ export class HoldExpiry
         backoff: { type: "exponential", delay: 1_000 },
       },
     );
+    let timer: NodeJS.Timeout | undefined;
+    const timeout = new Promise<never>((_, reject) => {
+      timer = setTimeout(
+        () => reject(new Error(`no answer from redis in ${ADD_TIMEOUT_MS} ms`)),
+        ADD_TIMEOUT_MS,
+      );
+    });
+    try {
+      await Promise.race([added, timeout]);
+    } finally {
+      clearTimeout(timer);
+    }
   }
 
   /** Every due hold of `app` (of every booking app without one) expired now; the clients told. */
