@@ -167,6 +167,15 @@ it("turns a hold into an expired booking once its deadline has passed, and tells
     bookingId: hold.id,
   });
   expect(heard.bob).toEqual([]);
+  // Done jobs are not kept (a sweep runs every minute, forever).
+  const keys = new Redis(redis.url);
+  try {
+    expect(await keys.zcard(`${redis.prefix}:${HOLDS_QUEUE}:completed`)).toBe(
+      0,
+    );
+  } finally {
+    keys.disconnect();
+  }
   for (const socket of sockets) {
     socket.disconnect();
   }

@@ -126,7 +126,12 @@ export class HoldExpiry
       .upsertJobScheduler(
         "sweep",
         { every: SWEEP_EVERY_MS },
-        { name: "sweep", data: {} },
+        // Kept neither when done nor (beyond a few) when failed: one runs every minute.
+        {
+          name: "sweep",
+          data: {},
+          opts: { removeOnComplete: true, removeOnFail: 100 },
+        },
       )
       .catch((error: unknown) =>
         this.logger.error(`could not schedule the sweep: ${String(error)}`),
