@@ -1,8 +1,8 @@
 /**
- * What the booking endpoints accept and answer (docs: /work/notes/booking-contract.md in the
- * generator's repository; the web app of the workspace is written against the same shapes). JSON in
- * camelCase, times as ISO 8601 strings in UTC. Bodies are strict: an unknown field is a 422, so a
- * client's typo (`endtime`) is not silently ignored.
+ * What the booking endpoints accept and answer (README.md here; the workspace's booking apps are
+ * written against the same shapes, through the typed client). JSON in camelCase, times as ISO 8601
+ * strings in UTC. Bodies are strict: an unknown field is a 422, so a client's typo (`endtime`) is
+ * not silently ignored.
  */
 import { z } from "zod";
 
