@@ -79,7 +79,11 @@ export class BookingGateway
       if (error instanceof InvalidTokenError) {
         throw new Error("unauthorized: invalid or expired token");
       }
-      throw error;
+      // The issuer's keys could not be fetched, say: the client learns nothing more of it.
+      this.logger.error(
+        error instanceof Error ? (error.stack ?? error.message) : String(error),
+      );
+      throw new Error("unavailable: try again later");
     }
     let role: string | null;
     try {
