@@ -43,7 +43,7 @@ const PROBE: &str = "SELECT (to_regclass('public.tenant_migrations') IS NOT NULL
      AND to_regclass('public.tenants') IS NOT NULL)::text";
 
 /// Every tenant lacking a registered migration, with the versions it lacks (in order): an anti-join
-/// on tenant_schema_migrations' primary key. Tenants oldest first, so a run's order is stable.
+/// on `tenant_schema_migrations`' primary key. Tenants oldest first, so a run's order is stable.
 const BEHIND: &str = "SELECT t.id::text, t.schema_name, to_json(array_agg(m.version ORDER BY m.version))::text \
      FROM public.tenants AS t CROSS JOIN public.tenant_migrations AS m \
      WHERE NOT EXISTS (SELECT 1 FROM public.tenant_schema_migrations AS a \
