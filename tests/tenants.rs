@@ -262,3 +262,20 @@ fn status_names_the_first_tenants_behind_and_a_tenant_migration_cannot_be_rewrit
     assert_eq!(db.psql("select sum(public.apply_tenant_migrations(id)) from public.tenants"), "7");
     assert!(migrate(&sb, &db, &["status", "--exit-code"]).status.success());
 }
+
+#[test]
+fn a_tenant_migration_that_cannot_run_in_a_tenant_s_transaction_is_refused_before_any_tenant_runs_it() {
+    let (sb, db) = migrated("tenant_concurrently");
+    create_tenant(&db, "only");
+    tenant_migration(&sb, "add_notes", &[NOTES[0], "create index concurrently notes_body_idx on notes (body)"]);
+
+    let out = migrate(&sb, &db, &[]);
+    let said = stderr(&out);
+    assert_eq!(out.status.code(), Some(7), "{said}");
+    assert!(
+        said.contains("_add_notes statement 2: CREATE INDEX CONCURRENTLY cannot run inside a transaction"),
+        "{said}"
+    );
+    assert!(said.contains("hint: a registered tenant migration is history"), "{said}");
+    assert_eq!(db.psql("select count(*) from public.tenant_schema_migrations"), "0");
+}

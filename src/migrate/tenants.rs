@@ -20,6 +20,7 @@ use std::time::{Duration, Instant};
 use sqlx::postgres::{PgDatabaseError, PgErrorPosition};
 use sqlx::{AssertSqlSafe, Connection as _, PgConnection, Row as _};
 
+use super::classify::{self, Kind};
 use super::connect::{self, Session};
 use super::ledger::literal;
 use super::runner::{BatchError, rollback, run_batch};
@@ -154,6 +155,31 @@ async fn statements(conn: &mut PgConnection, behind: &[Behind]) -> anyhow::Resul
         .map_err(|e| read_error(&e))
 }
 
+/// Every statement must run inside the tenant's transaction: one that ends it (`COMMIT`) or cannot run
+/// in one (`CREATE INDEX CONCURRENTLY`) would break the all-or-nothing of a tenant, so none runs.
+fn check(migrations: &BTreeMap<String, TenantMigration>, server: u32) -> anyhow::Result<()> {
+    for (version, m) in migrations {
+        for (i, statement) in m.statements.iter().enumerate() {
+            let why = match classify::classify(statement, server) {
+                Kind::Ordinary => continue,
+                Kind::NoTransaction(what) => format!("{what} cannot run inside a transaction"),
+                Kind::TransactionControl => "it ends or starts a transaction".to_string(),
+            };
+            return Err(UserError {
+                message: format!(
+                    "tenant migration {version}_{} statement {}: {why}, and each tenant is migrated in one transaction",
+                    m.name,
+                    i + 1
+                ),
+                hint: Some("a registered tenant migration is history: register a new one without that statement (a tenant's tables are its own and small: a plain CREATE INDEX will do), and delete this one's row from public.tenant_migrations if no tenant has it yet".into()),
+                code: exit::MIGRATE_FAILED,
+            }
+            .into());
+        }
+    }
+    Ok(())
+}
+
 fn read_error(e: &sqlx::Error) -> anyhow::Error {
     db_error(e, "cannot read the tenant migration registry (public.tenant_migrations)")
 }
@@ -201,9 +227,11 @@ pub async fn up(
         }
     }
     let migrations = statements(&mut session.conn, &behind).await?;
+    check(&migrations, session.server_version())?;
     let started = Instant::now();
     let jobs = opts.jobs.clamp(1, behind.len());
     let mut extra = Vec::with_capacity(jobs - 1);
+    // One after the other: a handshake is a millisecond on the server's side.
     for _ in 1..jobs {
         match connect::connect(target, timeout).await {
             Ok(conn) => extra.push(conn),
@@ -225,6 +253,7 @@ pub async fn up(
         workers.push(Box::pin(worker(conn, &shared)));
     }
     join_all(workers).await;
+    let connections = extra.len() + 1;
     for conn in extra {
         let _ = conn.close().await;
     }
@@ -241,7 +270,7 @@ pub async fn up(
             &format!(
                 "{} in {elapsed} ms ({} at a time)",
                 plural(done, "tenant", "tenants"),
-                plural(jobs, "connection", "connections")
+                plural(connections, "connection", "connections")
             ),
         );
     }
