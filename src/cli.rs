@@ -241,10 +241,13 @@ pub enum MigrateCommand {
     #[command(after_help = "Examples:\n  dfworx migrate status\n  dfworx migrate status --json --exit-code")]
     Status(MigrateStatusArgs),
     /// Create supabase/migrations/<UTC timestamp>_<name>.sql
-    #[command(after_help = "Example:\n  dfworx migrate new add_invoices")]
+    #[command(after_help = "Examples:\n  dfworx migrate new add_invoices\n  dfworx migrate new --tenant add_notes")]
     New {
         /// Lowercase letters, digits and underscores
         name: String,
+        /// A tenant migration (`tenancy: schema`): its statements run in every tenant's schema
+        #[arg(long)]
+        tenant: bool,
     },
 }
 
@@ -274,6 +277,9 @@ pub struct MigrateUpArgs {
     /// How long to wait for another run's migration lock
     #[arg(long, value_name = "DURATION", default_value = "60s", value_parser = crate::migrate::duration::parse)]
     pub lock_timeout: std::time::Duration,
+    /// Connections that bring tenants' schemas up to date at once (`tenancy: schema`)
+    #[arg(long, value_name = "N", default_value_t = crate::migrate::tenants::DEFAULT_JOBS, value_parser = clap::value_parser!(u16).range(1..=64))]
+    pub jobs: u16,
 }
 
 #[derive(Args, Debug)]

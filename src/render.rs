@@ -446,6 +446,7 @@ mod tests {
         chat.check().unwrap();
         files.extend(render_manifest("2026-01-01T00:00:00Z", &chat));
         // The booking preset's stack: a NestJS booking service beside the auth service, a booking app.
+        files.extend(schema_tenancy_migrations());
         let mut booking = full_manifest(Tenancy::Context);
         booking.apps[0].starter = Some("booking".into());
         let mut api = crate::manifest::PortedUnit::new("bookings-api", 8090);
@@ -566,5 +567,49 @@ mod tests {
             assert_eq!(x.path, y.path);
             assert!(x.contents == y.contents, "{} differs between two renders", x.path);
         }
+    }
+
+    /// The migrations of a `tenancy: schema` workspace. Only they exist for that tenancy yet (rule
+    /// tenancy-not-yet refuses the manifest), so the manifest is rendered without its check.
+    fn schema_tenancy_migrations() -> Vec<RenderedFile> {
+        let mut manifest = Manifest::new("acme", &["web".into()], &["auth-service".into()]);
+        manifest.tenancy = crate::stack::Tenancy::Schema;
+        for unit in manifest.apps.iter_mut().chain(manifest.services.iter_mut()) {
+            unit.starter = Some("blank".into());
+        }
+        render_manifest("2026-01-01T00:00:00Z", &manifest)
+            .into_iter()
+            .filter(|f| f.path.starts_with("supabase/migrations/") && !f.path.contains("_app_"))
+            .collect()
+    }
+
+    /// tests/fixtures/tenancy-schema holds what the migrate stories of schema tenancy (tests/tenants.rs)
+    /// apply: the shared migrations and the schema tenancy's registry, as `dfworx new` would render
+    /// them. `DFWORX_BLESS=1 cargo test schema_tenancy_fixture` writes them again after a template change.
+    #[test]
+    fn the_schema_tenancy_fixture_is_what_the_templates_render() {
+        let dir = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/fixtures/tenancy-schema/migrations");
+        let files = schema_tenancy_migrations();
+        assert!(files.iter().any(|f| f.template.ends_with("tenancy/schema/03_tenants.sql.tera")));
+        let bless = std::env::var_os("DFWORX_BLESS").is_some();
+        if bless {
+            let _ = std::fs::remove_dir_all(&dir);
+            std::fs::create_dir_all(&dir).unwrap();
+        }
+        let mut expected: Vec<String> = Vec::new();
+        for f in &files {
+            let name = f.path.trim_start_matches("supabase/migrations/");
+            expected.push(name.to_string());
+            if bless {
+                std::fs::write(dir.join(name), &f.contents).unwrap();
+            }
+            let on_disk = std::fs::read(dir.join(name)).unwrap_or_default();
+            assert!(on_disk == f.contents, "{name} is stale: run DFWORX_BLESS=1 cargo test schema_tenancy_fixture");
+        }
+        let mut found: Vec<String> =
+            std::fs::read_dir(&dir).unwrap().map(|e| e.unwrap().file_name().to_string_lossy().into_owned()).collect();
+        found.sort();
+        expected.sort();
+        assert_eq!(found, expected, "run DFWORX_BLESS=1 cargo test schema_tenancy_fixture");
     }
 }

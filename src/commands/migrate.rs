@@ -33,8 +33,8 @@ pub fn run(
             };
             migrate::status(root, &connection, status.json, status.exit_code, printer)
         }
-        Some(MigrateCommand::New { name }) => {
-            migrate::new(&workspace.disk, name, printer, interrupt)?;
+        Some(MigrateCommand::New { name, tenant }) => {
+            migrate::new(&workspace.disk, name, *tenant, printer, interrupt)?;
             Ok(crate::error::exit::OK)
         }
     }
@@ -48,6 +48,7 @@ fn up(root: &Path, args: &MigrateUpArgs, printer: &Printer) -> anyhow::Result<u8
         rehearse: args.rehearse,
         include_all: args.include_all,
         lock_timeout: args.lock_timeout,
+        jobs: usize::from(args.jobs),
     };
     migrate::up(root, &connection, &opts, printer)
 }

@@ -53,7 +53,7 @@ fn shown(target: &Target) -> String {
 
 /// Opens the connection: plaintext first on loopback (see [`loopback_without_ssl_mode`]), every failure
 /// turned into a one-or-two-line error.
-async fn connect(target: &Target, timeout: Duration) -> anyhow::Result<PgConnection> {
+pub(super) async fn connect(target: &Target, timeout: Duration) -> anyhow::Result<PgConnection> {
     let shown = shown(target);
     let scheme = target.url.split_once("://").map(|(s, _)| s.to_ascii_lowercase());
     if !matches!(scheme.as_deref(), Some("postgres" | "postgresql")) {

@@ -25,6 +25,7 @@ pub mod runner;
 pub mod source;
 pub mod split;
 pub mod status;
+pub mod tenants;
 pub mod url;
 
 use std::path::{Path, PathBuf};
@@ -54,7 +55,14 @@ fn target(root: &Path, connection: &Connection<'_>) -> anyhow::Result<url::Targe
 pub fn up(root: &Path, connection: &Connection<'_>, opts: &UpOptions, printer: &Printer) -> anyhow::Result<u8> {
     let target = target(root, connection)?;
     let result = with_session(root, &target, connection, false, printer, async |session, migrations, ledger| {
-        runner::up(session, migrations, ledger, opts, printer).await
+        let code = runner::up(session, migrations, ledger, opts, printer).await?;
+        // A rehearsal rolled the files back: tenant migrations they register do not exist.
+        if code != exit::OK || opts.rehearse {
+            return Ok(code);
+        }
+        let tenant_opts =
+            tenants::TenantOptions { jobs: opts.jobs, dry_run: opts.dry_run, lock_timeout: opts.lock_timeout };
+        tenants::up(session, &target, connection.connect_timeout, &tenant_opts, printer).await
     });
     redact(result, &target.redactor)
 }
@@ -127,9 +135,10 @@ pub fn status(
     let result = with_session(root, &target, connection, true, printer, async |session, migrations, mut ledger| {
         ledger::fetch_unvouched(&mut session.conn, &mut ledger, migrations).await?;
         let status = status::compute(migrations, &ledger);
-        show_status(&status, &target, json, printer)?;
+        let tenants = tenants::summary(&mut session.conn).await?;
+        show_status(&status, tenants.as_ref(), &target, json, printer)?;
         let drifted = status.count(status::State::Drifted) + status.count(status::State::Missing) > 0;
-        let pending = !status.pending().is_empty();
+        let pending = !status.pending().is_empty() || tenants.as_ref().is_some_and(|t| !t.behind.is_empty());
         Ok(if drifted {
             exit::MIGRATE_DRIFT
         } else if pending && exit_code {
@@ -141,9 +150,15 @@ pub fn status(
     redact(result, &target.redactor)
 }
 
-fn show_status(status: &status::Status<'_>, target: &url::Target, json: bool, printer: &Printer) -> anyhow::Result<()> {
+fn show_status(
+    status: &status::Status<'_>,
+    tenants: Option<&tenants::Summary>,
+    target: &url::Target,
+    json: bool,
+    printer: &Printer,
+) -> anyhow::Result<()> {
     if json {
-        let value = serde_json::json!({
+        let mut value = serde_json::json!({
             "database": target.display(),
             "migrations": status.entries,
             "counts": {
@@ -154,6 +169,9 @@ fn show_status(status: &status::Status<'_>, target: &url::Target, json: bool, pr
                 "missing": status.count(status::State::Missing),
             },
         });
+        if let Some(tenants) = tenants {
+            value["tenants"] = tenants.json();
+        }
         printer.data(&target.redactor.apply(&serde_json::to_string_pretty(&value)?))?;
     } else {
         printer.data(&status.table())?;
@@ -162,6 +180,9 @@ fn show_status(status: &status::Status<'_>, target: &url::Target, json: bool, pr
                 printer.data("")?;
                 printer.data(diff)?;
             }
+        }
+        if let Some(tenants) = tenants {
+            printer.data(&tenants.line())?;
         }
         printer.note(&format!("{} ({})", status.summary(), target.display()));
     }
@@ -174,10 +195,11 @@ fn show_status(status: &status::Status<'_>, target: &url::Target, json: bool, pr
 pub fn new(
     disk: &crate::disk::Disk,
     name: &str,
+    tenant: bool,
     printer: &Printer,
     interrupt: &crate::interrupt::Interrupt,
 ) -> anyhow::Result<PathBuf> {
-    let (file, body) = source::new_file(disk.root(), name, jiff::Timestamp::now())?;
+    let (file, body) = source::new_file(disk.root(), name, tenant, jiff::Timestamp::now())?;
     let rel = crate::relpath::RelPath::parse(&file, "dfworx migrate new")?;
     if disk.entry(&rel)? != crate::disk::Entry::Missing {
         return Err(crate::error::UserError::new(format!("{file} already exists"))

@@ -37,6 +37,8 @@ pub struct UpOptions {
     pub rehearse: bool,
     pub include_all: bool,
     pub lock_timeout: Duration,
+    /// Connections that migrate tenants at once.
+    pub jobs: usize,
 }
 
 /// How one pending file will run.
@@ -316,13 +318,13 @@ fn ledger_rows(m: &Migration) -> String {
     )
 }
 
-struct BatchError {
-    completed: usize,
-    error: sqlx::Error,
+pub(super) struct BatchError {
+    pub(super) completed: usize,
+    pub(super) error: sqlx::Error,
 }
 
 /// Sends one simple-query message and counts the statements that completed.
-async fn run_batch(conn: &mut PgConnection, sql: String) -> Result<usize, BatchError> {
+pub(super) async fn run_batch(conn: &mut PgConnection, sql: String) -> Result<usize, BatchError> {
     let mut stream = conn.fetch_many(sqlx::raw_sql(AssertSqlSafe(sql)));
     let mut completed = 0;
     loop {
@@ -335,7 +337,7 @@ async fn run_batch(conn: &mut PgConnection, sql: String) -> Result<usize, BatchE
     }
 }
 
-async fn rollback(conn: &mut PgConnection) {
+pub(super) async fn rollback(conn: &mut PgConnection) {
     let _ = sqlx::raw_sql("ROLLBACK").execute(&mut *conn).await;
 }
 

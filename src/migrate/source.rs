@@ -250,7 +250,7 @@ pub fn validate_name(name: &str) -> Result<(), UserError> {
 /// The file `dfworx migrate new <name>` writes: `supabase/migrations/<UTC timestamp>_<name>.sql` (path
 /// from the workspace root) and its text. The version is never older than (nor equal to) the newest
 /// existing one, so the new file always sorts last. Nothing is written here: the caller applies it.
-pub fn new_file(root: &Path, name: &str, now: jiff::Timestamp) -> anyhow::Result<(String, String)> {
+pub fn new_file(root: &Path, name: &str, tenant: bool, now: jiff::Timestamp) -> anyhow::Result<(String, String)> {
     validate_name(name)?;
     let dir = root.join(DIR);
     let existing = if dir.exists() { load(root)? } else { Vec::new() };
@@ -260,11 +260,32 @@ pub fn new_file(root: &Path, name: &str, now: jiff::Timestamp) -> anyhow::Result
     {
         version = increment(&newest.version);
     }
+    if tenant {
+        return Ok((format!("{DIR}/{version}_{name}.sql"), tenant_body(&version, name)));
+    }
     let body = format!(
         "-- {name}\n--\n-- Runs in one transaction with its ledger row. For CREATE INDEX CONCURRENTLY and other\n-- statements that cannot run in a transaction, dfworx switches to statement-by-statement\n-- execution by itself (or put `{}` on the first line).\n\n",
         super::classify::NO_TRANSACTION_HEADER
     );
     Ok((format!("{DIR}/{version}_{name}.sql"), body))
+}
+
+/// A tenant migration in the form of the schema tenancy's contract: applying the file registers the
+/// statements; `dfworx migrate` then runs them in every tenant's schema. `name` is validated (lowercase
+/// letters, digits, underscores), so it needs no quoting.
+fn tenant_body(version: &str, name: &str) -> String {
+    format!(
+        "-- Tenant migration: runs in every tenant's schema (dfworx migrate brings every tenant up to date).\n\
+         --\n\
+         -- {name}: one $statement$…$statement$ per statement, separated by commas, with unqualified names\n\
+         -- (each tenant's schema comes first on the search_path; shared tables are public.<name>).\n\
+         -- Once applied it is history: change a tenant's schema again in a new tenant migration.\n\
+         -- Without dfworx: `select public.apply_tenant_migrations(id) from public.tenants;` after applying.\n\
+         select public.register_tenant_migration('{version}', '{name}', array[\n\
+         \x20 -- $statement$create table if not exists notes (id uuid primary key default gen_random_uuid(), body text not null, created_at timestamptz not null default now())$statement$,\n\
+         \x20 -- $statement$create index if not exists notes_created_at_idx on notes (created_at)$statement$\n\
+         ]::text[]);\n"
+    )
 }
 
 /// Decimal `version + 1`, keeping its width.
