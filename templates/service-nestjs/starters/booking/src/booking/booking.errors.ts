@@ -4,14 +4,25 @@
  * error (src/errors.ts), the same text as `message`, so a client of every service reads it alike.
  */
 import {
+  applyDecorators,
   type ArgumentsHost,
   Catch,
   type ExceptionFilter,
   HttpException,
   HttpStatus,
 } from "@nestjs/common";
+import { ApiUnprocessableEntityResponse } from "@nestjs/swagger";
 import type { FastifyReply } from "fastify";
-import type { BookingError } from "./booking.schema.js";
+import { BookingError } from "./booking.schema.js";
+
+/** The OpenAPI description of every endpoint's 422 (a body, query or parameter that fails its schema). */
+export const InvalidRequestResponse = () =>
+  applyDecorators(
+    ApiUnprocessableEntityResponse({
+      description: "code invalid_request",
+      standardSchema: BookingError,
+    }),
+  );
 
 export class ApiError extends HttpException {
   constructor(status: HttpStatus, code: string, message: string) {

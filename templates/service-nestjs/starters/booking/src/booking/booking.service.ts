@@ -52,6 +52,21 @@ const FOREIGN_KEY_VIOLATION = "23503";
 const CHECK_VIOLATION = "23514";
 const INSUFFICIENT_PRIVILEGE = "42501";
 
+/** `work`, with row level security's refusal of a write (42501) answered as 403 `message`. */
+async function forbiddenWhenRefused<T>(
+  work: Promise<T>,
+  message: string,
+): Promise<T> {
+  try {
+    return await work;
+  } catch (error) {
+    if (sqlState(error) === INSUFFICIENT_PRIVILEGE) {
+      throw new ApiError(HttpStatus.FORBIDDEN, "forbidden", message);
+    }
+    throw error;
+  }
+}
+
 @Injectable()
 export class BookingService {
   private readonly logger = new Logger(BookingService.name);
@@ -66,22 +81,12 @@ export class BookingService {
     return this.inTenant(scope, (tx, t) => repository.listArtists(tx, t));
   }
 
-  async createArtist(scope: Scope, input: ArtistCreate): Promise<Artist> {
-    try {
-      return await this.inTenant(scope, (tx, t) =>
-        repository.createArtist(tx, t, input),
-      );
-    } catch (error) {
-      if (sqlState(error) === INSUFFICIENT_PRIVILEGE) {
-        // The INSERT policy: owners and admins of the tenant manage artists.
-        throw new ApiError(
-          HttpStatus.FORBIDDEN,
-          "forbidden",
-          "Only the tenant's owners and admins add artists",
-        );
-      }
-      throw error;
-    }
+  createArtist(scope: Scope, input: ArtistCreate): Promise<Artist> {
+    // The INSERT policy: owners and admins of the tenant manage artists.
+    return forbiddenWhenRefused(
+      this.inTenant(scope, (tx, t) => repository.createArtist(tx, t, input)),
+      "Only the tenant's owners and admins add artists",
+    );
   }
 
   async updateArtist(
@@ -114,21 +119,11 @@ export class BookingService {
     return this.inTenant(scope, (tx, t) => repository.listProjects(tx, t));
   }
 
-  async createProject(scope: Scope, input: ProjectCreate): Promise<Project> {
-    try {
-      return await this.inTenant(scope, (tx, t) =>
-        repository.createProject(tx, t, input),
-      );
-    } catch (error) {
-      if (sqlState(error) === INSUFFICIENT_PRIVILEGE) {
-        throw new ApiError(
-          HttpStatus.FORBIDDEN,
-          "forbidden",
-          "Not a member of this tenant",
-        );
-      }
-      throw error;
-    }
+  createProject(scope: Scope, input: ProjectCreate): Promise<Project> {
+    return forbiddenWhenRefused(
+      this.inTenant(scope, (tx, t) => repository.createProject(tx, t, input)),
+      "Not a member of this tenant",
+    );
   }
 
   listPhases(scope: Scope, query: PhaseQuery): Promise<Phase[]> {

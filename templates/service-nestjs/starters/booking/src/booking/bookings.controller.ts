@@ -31,12 +31,14 @@ import {
   ApiParam,
   ApiTags,
   ApiUnauthorizedResponse,
-  ApiUnprocessableEntityResponse,
 } from "@nestjs/swagger";
 import { z } from "zod";
 import { AuthGuard, CurrentClaims } from "../auth/auth.guard.js";
 import type { AccessClaims } from "../auth/claims.js";
-import { BookingErrorFilter } from "./booking.errors.js";
+import {
+  BookingErrorFilter,
+  InvalidRequestResponse,
+} from "./booking.errors.js";
 import {
   Artist,
   ArtistCreate,
@@ -116,10 +118,7 @@ export class BookingsController {
     description: "code forbidden: a plain member",
     standardSchema: BookingError,
   })
-  @ApiUnprocessableEntityResponse({
-    description: "code invalid_request",
-    standardSchema: BookingError,
-  })
+  @InvalidRequestResponse()
   createArtist(
     @CurrentClaims() claims: AccessClaims,
     @TenantId() tenantId: string,
@@ -139,10 +138,7 @@ export class BookingsController {
     description: "code forbidden: a plain member",
     standardSchema: BookingError,
   })
-  @ApiUnprocessableEntityResponse({
-    description: "code invalid_request",
-    standardSchema: BookingError,
-  })
+  @InvalidRequestResponse()
   updateArtist(
     @CurrentClaims() claims: AccessClaims,
     @TenantId() tenantId: string,
@@ -169,10 +165,7 @@ export class BookingsController {
   @Post("projects")
   @ApiOperation({ operationId: "createProject" })
   @ApiCreatedResponse({ standardSchema: Project })
-  @ApiUnprocessableEntityResponse({
-    description: "code invalid_request",
-    standardSchema: BookingError,
-  })
+  @InvalidRequestResponse()
   createProject(
     @CurrentClaims() claims: AccessClaims,
     @TenantId() tenantId: string,
@@ -202,10 +195,7 @@ export class BookingsController {
   @Post("phases")
   @ApiOperation({ operationId: "createPhase" })
   @ApiCreatedResponse({ standardSchema: Phase })
-  @ApiUnprocessableEntityResponse({
-    description: "code invalid_request",
-    standardSchema: BookingError,
-  })
+  @InvalidRequestResponse()
   createPhase(
     @CurrentClaims() claims: AccessClaims,
     @TenantId() tenantId: string,
@@ -218,10 +208,7 @@ export class BookingsController {
   @Patch("phases/:id")
   @ApiOperation({ operationId: "updatePhase" })
   @ApiOkResponse({ standardSchema: Phase })
-  @ApiUnprocessableEntityResponse({
-    description: "code invalid_request",
-    standardSchema: BookingError,
-  })
+  @InvalidRequestResponse()
   updatePhase(
     @CurrentClaims() claims: AccessClaims,
     @TenantId() tenantId: string,
@@ -275,10 +262,7 @@ export class BookingsController {
       "code booking_conflict: the artist is booked (pencil or confirmed) then",
     standardSchema: BookingError,
   })
-  @ApiUnprocessableEntityResponse({
-    description: "code invalid_request",
-    standardSchema: BookingError,
-  })
+  @InvalidRequestResponse()
   createBooking(
     @CurrentClaims() claims: AccessClaims,
     @TenantId() tenantId: string,
@@ -311,10 +295,7 @@ export class BookingsController {
       "code booking_conflict, or stale_version: changed since `version`",
     standardSchema: BookingError,
   })
-  @ApiUnprocessableEntityResponse({
-    description: "code invalid_request",
-    standardSchema: BookingError,
-  })
+  @InvalidRequestResponse()
   updateBooking(
     @CurrentClaims() claims: AccessClaims,
     @TenantId() tenantId: string,

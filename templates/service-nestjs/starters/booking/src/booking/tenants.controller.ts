@@ -20,12 +20,16 @@ import {
   ApiOperation,
   ApiTags,
   ApiUnauthorizedResponse,
-  ApiUnprocessableEntityResponse,
 } from "@nestjs/swagger";
 import { AuthGuard, CurrentClaims } from "../auth/auth.guard.js";
 import type { AccessClaims } from "../auth/claims.js";
 import { Database } from "../db/database.js";
-import { ApiError, BookingErrorFilter, sqlState } from "./booking.errors.js";
+import {
+  ApiError,
+  BookingErrorFilter,
+  InvalidRequestResponse,
+  sqlState,
+} from "./booking.errors.js";
 import * as repository from "./booking.repository.js";
 import { BookingError, Tenant, TenantCreate } from "./booking.schema.js";
 
@@ -61,10 +65,7 @@ export class TenantsController {
     description: "code slug_taken",
     standardSchema: BookingError,
   })
-  @ApiUnprocessableEntityResponse({
-    description: "code invalid_request",
-    standardSchema: BookingError,
-  })
+  @InvalidRequestResponse()
   async createTenant(
     @CurrentClaims() claims: AccessClaims,
     @Body({ schema: TenantCreate }) input: TenantCreate,
