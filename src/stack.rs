@@ -203,7 +203,7 @@ pub const STARTERS: &[Starter] = &[
         name: "content",
         kind: UnitKind::Service,
         summary: "per-tenant content in tenant schemas",
-        ready: false,
+        ready: true,
         frameworks: NESTJS,
     },
 ];
@@ -329,9 +329,7 @@ pub const RULES: &[Rule] = &[
     Rule {
         id: "unknown-starter",
         broken: |c| {
-            let apps = c.apps.iter().map(|(n, s)| (UnitKind::App, n, s));
-            let services = c.services.iter().map(|(n, _, s)| (UnitKind::Service, n, s));
-            apps.chain(services).find(|(kind, _, s)| starter(*kind, s).is_none()).map(|(kind, n, s)| {
+units(c).find(|(kind, _, s)| starter(*kind, s).is_none()).map(|(kind, n, s)| {
                 let known: Vec<String> = STARTERS
                     .iter()
                     .filter(|st| st.kind == kind && st.ready)
@@ -346,9 +344,7 @@ pub const RULES: &[Rule] = &[
     Rule {
         id: "starter-not-yet",
         broken: |c| {
-            let apps = c.apps.iter().map(|(n, s)| (UnitKind::App, n, s));
-            let services = c.services.iter().map(|(n, _, s)| (UnitKind::Service, n, s));
-            apps.chain(services)
+units(c)
                 .find(|(kind, _, s)| starter(*kind, s).is_some_and(|s| !s.ready))
                 .map(|(kind, n, s)| format!("{} \"{n}\" has starter \"{s}\"", kind.noun()))
         },
@@ -369,40 +365,37 @@ pub const RULES: &[Rule] = &[
         hint: "put a FastAPI service first: `dfworx new <dir> --service auth-service --service api:nestjs`",
     },
     Rule {
-        id: "tenancy-not-yet",
-        broken: |c| (c.tenancy == Tenancy::Schema).then(|| format!("tenancy is {}", c.tenancy)),
-        message: "`tenancy: schema` has no templates in this dfworx yet",
-        hint: "use `tenancy: org` (the default), `context` (a tenant_id checked against the transaction's tenant) or `none`",
-    },
-    Rule {
         id: "projects-needs-org",
-        broken: |c| {
-            if c.tenancy == Tenancy::Org {
-                return None;
-            }
-            let apps = c.apps.iter().map(|(n, s)| (UnitKind::App, n, s));
-            let services = c.services.iter().map(|(n, _, s)| (UnitKind::Service, n, s));
-            apps.chain(services).find(|(.., s)| s.as_str() == "projects").map(|(kind, n, _)| {
-                format!("{} \"{n}\" has starter projects and tenancy is {}", kind.noun(), c.tenancy)
-            })
-        },
+        broken: |c| starter_outside(c, "projects", Tenancy::Org),
         message: "the projects starter (organizations, members, projects) is built on `tenancy: org`",
         hint: "leave the starter out (with this tenancy it is blank: sign-up and sign-in only), or use `tenancy: org`",
     },
     Rule {
         id: "booking-needs-context",
-        broken: |c| {
-            if c.tenancy == Tenancy::Context {
-                return None;
-            }
-            let apps = c.apps.iter().map(|(n, s)| (UnitKind::App, n, s));
-            let services = c.services.iter().map(|(n, _, s)| (UnitKind::Service, n, s));
-            apps.chain(services)
-                .find(|(.., s)| s.as_str() == "booking")
-                .map(|(kind, n, _)| format!("{} \"{n}\" has starter booking and tenancy is {}", kind.noun(), c.tenancy))
-        },
+        broken: |c| starter_outside(c, "booking", Tenancy::Context),
         message: "the booking starter keeps tenants apart with a tenant_id checked against the transaction's tenant",
         hint: "use `--tenancy context` (or `--preset booking`), or leave the starter out",
+    },
+    Rule {
+        id: "content-needs-schema",
+        broken: |c| starter_outside(c, "content", Tenancy::Schema),
+        message: "the content starter keeps each tenant's content in the tenant's own schema",
+        hint: "use `--tenancy schema` (or `--preset tenant-schemas`), or leave the starter out",
+    },
+    Rule {
+        id: "schema-tenancy-starters",
+        broken: |c| {
+            // With a schema per tenant, a tenant's rows live in its schema; chat keeps its
+            // conversations in each app's shared schema, which would put every tenant's in one place.
+            if c.tenancy != Tenancy::Schema {
+                return None;
+            }
+            units(c).find(|(.., s)| !["blank", "content"].contains(&s.as_str())).map(|(kind, n, s)| {
+                format!("{} \"{n}\" has starter {s} and tenancy is schema", kind.noun())
+            })
+        },
+        message: "with `tenancy: schema` a tenant's rows live in its own schema, and only the blank and content starters keep them there",
+        hint: "leave the starter out (blank), or give a NestJS service `--starter <service>=content`",
     },
     Rule {
         id: "starter-framework",
@@ -462,6 +455,22 @@ pub const RULES: &[Rule] = &[
         hint: "remove the repeated entry from `with:` in dfworx.yaml",
     },
 ];
+
+/// Every unit of `c` with its kind, name and starter: apps first, then services.
+fn units(c: &Choices) -> impl Iterator<Item = (UnitKind, &String, &String)> {
+    let apps = c.apps.iter().map(|(n, s)| (UnitKind::App, n, s));
+    apps.chain(c.services.iter().map(|(n, _, s)| (UnitKind::Service, n, s)))
+}
+
+/// The first unit with starter `name` in a workspace whose tenancy is not `tenancy`, described.
+fn starter_outside(c: &Choices, name: &str, tenancy: Tenancy) -> Option<String> {
+    if c.tenancy == tenancy {
+        return None;
+    }
+    units(c)
+        .find(|(.., s)| s.as_str() == name)
+        .map(|(kind, n, _)| format!("{} \"{n}\" has starter {name} and tenancy is {}", kind.noun(), c.tenancy))
+}
 
 /// The first rule `choices` break, as an error naming the rule.
 pub fn check(choices: &Choices) -> Result<(), UserError> {
@@ -533,14 +542,14 @@ pub mod oracle {
         let app = starters[0].unwrap_or(default(Framework::Fastapi));
         let auth = starters[1].unwrap_or(default(Framework::Fastapi));
         let second = starters[2].unwrap_or(default(framework));
-        // Projects needs org; booking needs context; chat works with any tenancy but schema (its
-        // tables name no tenant), on the service that owns auth only; booking is NestJS's, and a
-        // NestJS service has blank besides.
+        // Projects needs org; booking needs context; content needs schema; chat works with any
+        // tenancy but schema (its tables name no tenant), on the service that owns auth only;
+        // booking and content are NestJS's, and a NestJS service has blank besides.
         let tenancy_has = |s: &str| match tenancy {
             Tenancy::Org => ["projects", "blank", "chat"].contains(&s),
             Tenancy::Context => ["blank", "chat", "booking"].contains(&s),
             Tenancy::None => ["blank", "chat"].contains(&s),
-            Tenancy::Schema => false,
+            Tenancy::Schema => ["blank", "content"].contains(&s),
         };
         let units_ok = tenancy_has(app)
             && tenancy_has(auth)
@@ -548,7 +557,7 @@ pub mod oracle {
             && ["projects", "blank", "chat"].contains(&auth)
             && match framework {
                 Framework::Fastapi => ["projects", "blank"].contains(&second),
-                Framework::Nestjs => ["blank", "booking"].contains(&second),
+                Framework::Nestjs => ["blank", "booking", "content"].contains(&second),
             };
         // Any set of the extra services (each has its templates), but a set: none listed twice.
         let once = with.iter().enumerate().all(|(i, e)| !with[..i].contains(e));
@@ -646,8 +655,8 @@ pub mod oracle {
             }
         }
         assert_eq!(accepted + refused, 4 * 4 * 2 * 7 * 7 * 7);
-        // Per list of extras: org 45, context 38, none 28, schema none yet.
-        assert_eq!(accepted, 3 * 111, "{accepted} accepted");
+        // Per list of extras: org 45, context 38, none 28, schema 20.
+        assert_eq!(accepted, 3 * 131, "{accepted} accepted");
     }
 
     #[test]
