@@ -2,7 +2,7 @@
 # Issue 15 (schema per tenant), measured side by side in one run: a database with 1,000 tenant schemas
 # gets ONE new tenant migration (a table and an index), every run from a fresh copy of that database
 # (`createdb -T`, untimed):
-#   dfworx migrate                       target: <= 0.5x the sequential loop (2 cores)
+#   dfworx migrate (default --jobs)      target: <= 0.5x the sequential loop (2 cores)
 #   psql, sequential loop                one psql, one connection, per tenant BEGIN; set_config(search_path);
 #                                        CREATE TABLE; CREATE INDEX; bookkeeping row; COMMIT;
 #   psql, one process per tenant         the same transaction, a psql process per tenant

@@ -13,7 +13,11 @@
 # CI job, its migrations and SQL tests, its auth service through PgBouncer. And a third: `--preset ai-chat`
 # (chat service and app, echo provider), every CI job, `make generate-types` without a diff. And a
 # fourth: `--preset booking` (a NestJS booking API, tenant context, PgBouncer), every CI job and its
-# API suite without the pooler. The first stack's `add` includes a NestJS service (the cross run).
+# API suite without the pooler. And a fifth: `--preset tenant-schemas` (a schema per tenant, a NestJS
+# content API, PgBouncer, n8n, ComfyUI), every CI job, its API suite without the pooler, then tenant
+# migrations on its database: a tenant created before a tenant migration and one created after have
+# identical catalogs, a failing tenant is reported and finished by a rerun, a dropped tenant's schema
+# is gone. The first stack's `add` includes a NestJS service (the cross run).
 # Any failing step fails the script.
 #
 #   bash scripts/e2e.sh            (needs PostgreSQL on 127.0.0.1:5432, user postgres, Redis and
@@ -31,7 +35,9 @@ db="dfworx_e2e_$$"
 db_context="dfworx_e2e_context_$$"
 db_chat="dfworx_e2e_chat_$$"
 db_booking="dfworx_e2e_booking_$$"
+db_schema="dfworx_e2e_schema_$$"
 cleanup() {
+  psql "$pg_url/postgres" -qc "drop database if exists $db_schema" >/dev/null 2>&1 || true
   psql "$pg_url/postgres" -qc "drop database if exists $db_booking" >/dev/null 2>&1 || true
   psql "$pg_url/postgres" -qc "drop database if exists $db_chat" >/dev/null 2>&1 || true
   psql "$pg_url/postgres" -qc "drop database if exists $db" >/dev/null 2>&1 || true
@@ -187,6 +193,80 @@ committed_clean "dfworx new --preset booking --install"
 verify_workspace "$db_booking"
 step "the booking API's suite again, its connections straight to PostgreSQL (no PgBouncer)"
 env -u TEST_PGBOUNCER_URL pnpm --filter ./services/api test
+
+step "a fifth stack: --preset tenant-schemas (a schema per tenant, a NestJS content API, PgBouncer, n8n, ComfyUI)"
+# Its CI's node job runs the content API's suite through PgBouncer: tenants created through the API,
+# their content isolated by a transaction-local search_path, the n8n and ComfyUI clients against
+# stub servers, a tenant's erasure. verify_workspace validates its compose files with n8n and ComfyUI.
+psql "$pg_url/postgres" -qc "drop database if exists $db_schema"
+psql "$pg_url/postgres" -qc "create database $db_schema"
+"$dfworx" new "$work/schemas" --yes --install --preset tenant-schemas
+cd "$work/schemas"
+committed_clean "dfworx new --preset tenant-schemas --install"
+for service in n8n comfyui pgbouncer; do
+  grep -q "^  $service:" infrastructure/docker/compose.yaml
+done
+verify_workspace "$db_schema"
+step "the content API's suite again, its connections straight to PostgreSQL (no PgBouncer)"
+env -u TEST_PGBOUNCER_URL pnpm --filter ./services/api test
+
+step "tenant migrations: a tenant created before one and a tenant created after have identical schemas"
+sql() { psql "$pg_url/$db_schema" -qAtX -v ON_ERROR_STOP=1 "$@"; }
+new_tenant() { sql -c "select schema_name from public.create_tenant('$1', '$1')"; }
+catalog() { sql -v schema="$1" -f "$repo/tests/fixtures/tenant-catalog.sql" | sed "s/$1/<tenant>/g"; }
+# tenant_migration NAME STATEMENT...: `dfworx migrate new --tenant NAME`, its array filled as a user would.
+tenant_migration() {
+  local file name=$1
+  shift
+  file=$("$dfworx" migrate new --tenant "$name")
+  {
+    sed '/array\[$/q' "$file"
+    local first=1
+    for statement in "$@"; do
+      [ $first = 1 ] || echo ","
+      first=0
+      printf '  $statement$%s$statement$' "$statement"
+    done
+    printf '\n]::text[]);\n'
+  } >"$file.new"
+  mv "$file.new" "$file"
+}
+early=$(new_tenant early)
+tenant_migration add_notes \
+  'create table notes (id uuid primary key default gen_random_uuid(), body text not null, created_at timestamptz not null default now(), updated_at timestamptz not null default now())' \
+  'create index notes_created_at_idx on notes (created_at)' \
+  'create trigger notes_set_updated_at before update on notes for each row execute function public.set_updated_at()'
+"$dfworx" migrate --database-url "$pg_url/$db_schema"
+late=$(new_tenant late)
+catalog "$early" >"$work/early.txt"
+catalog "$late" >"$work/late.txt"
+diff "$work/early.txt" "$work/late.txt"
+grep -q '^relation notes r' "$work/early.txt"
+grep -q '^relation content r' "$work/early.txt"
+echo "identical: $(wc -l <"$work/early.txt") catalog lines each"
+
+step "a tenant whose migration fails is named with its statement, the others are done, a rerun finishes it"
+broken=$(new_tenant broken)
+sql -c "create table $broken.tags (id int)"
+tenant_migration add_tags 'create table tags (id uuid primary key default gen_random_uuid(), name text not null unique)'
+if "$dfworx" migrate --database-url "$pg_url/$db_schema" 2>"$work/failed.txt"; then
+  echo "dfworx migrate succeeded although tenant $broken cannot create tags" >&2
+  exit 1
+fi
+cat "$work/failed.txt"
+grep -q "(schema $broken)" "$work/failed.txt"
+grep -q 'relation "tags" already exists' "$work/failed.txt"
+[ "$(sql -c "select to_regclass('$early.tags') is not null and to_regclass('$late.tags') is not null")" = t ]
+"$dfworx" migrate status --database-url "$pg_url/$db_schema" | grep "behind: $broken"
+sql -c "drop table $broken.tags"
+"$dfworx" migrate --database-url "$pg_url/$db_schema"
+"$dfworx" migrate status --exit-code --database-url "$pg_url/$db_schema"
+diff <(catalog "$early") <(catalog "$broken")
+
+step "drop_tenant erases a tenant: its schema and its rows"
+sql -c "select public.drop_tenant(id) from public.tenants where schema_name = '$early'"
+[ "$(sql -c "select count(*) from pg_namespace where nspname = '$early'")" = 0 ]
+[ "$(sql -c "select count(*) from public.tenants where schema_name = '$early'")" = 0 ]
 
 step "all green"
 echo "e2e total time: $(($(date +%s) - started))s"

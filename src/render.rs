@@ -569,8 +569,8 @@ mod tests {
         }
     }
 
-    /// The migrations of a `tenancy: schema` workspace. Only they exist for that tenancy yet (rule
-    /// tenancy-not-yet refuses the manifest), so the manifest is rendered without its check.
+    /// The migrations of a `tenancy: schema` workspace without its apps' schemas: the shared ones, the
+    /// registry and the tenant tables.
     fn schema_tenancy_migrations() -> Vec<RenderedFile> {
         let mut manifest = Manifest::new("acme", &["web".into()], &["auth-service".into()]);
         manifest.tenancy = crate::stack::Tenancy::Schema;

@@ -79,35 +79,8 @@ fn create_tenant(db: &TestDb, slug: &str) -> String {
 /// Every column, default, index, constraint, trigger and privilege of `schema`'s relations, one per line,
 /// sorted, with the schema's name replaced: what two tenants' schemas must agree on.
 fn catalog(db: &TestDb, schema: &str) -> String {
-    let text = db.psql(&format!(
-        "with s as (select oid from pg_namespace where nspname = '{schema}')
-         select string_agg(line, E'\\n' order by line) from (
-           select format('relation %s %s %s', c.relname, c.relkind, coalesce(c.relacl::text, '-')) as line
-             from pg_class c where c.relnamespace = (select oid from s)
-           union all
-           select format('column %s.%s %s notnull=%s default=%s identity=%s', c.relname, a.attname,
-                         format_type(a.atttypid, a.atttypmod), a.attnotnull,
-                         coalesce(pg_get_expr(d.adbin, d.adrelid), '-'), a.attidentity)
-             from pg_attribute a join pg_class c on c.oid = a.attrelid
-             left join pg_attrdef d on d.adrelid = a.attrelid and d.adnum = a.attnum
-            where c.relnamespace = (select oid from s) and a.attnum > 0 and not a.attisdropped
-           union all
-           select format('index %s', pg_get_indexdef(i.indexrelid))
-             from pg_index i join pg_class c on c.oid = i.indrelid where c.relnamespace = (select oid from s)
-           union all
-           select format('constraint %s %s', conname, pg_get_constraintdef(oid))
-             from pg_constraint where connamespace = (select oid from s)
-           union all
-           select format('trigger %s', pg_get_triggerdef(t.oid))
-             from pg_trigger t join pg_class c on c.oid = t.tgrelid
-            where c.relnamespace = (select oid from s) and not t.tgisinternal
-           union all
-           select format('default acl %s %s', defaclobjtype, defaclacl::text)
-             from pg_default_acl where defaclnamespace = (select oid from s)
-           union all
-           select format('schema acl %s', nspacl::text) from pg_namespace where oid = (select oid from s)
-         ) as lines"
-    ));
+    let query = include_str!("fixtures/tenant-catalog.sql").replace(":'schema'", &format!("'{schema}'"));
+    let text = db.psql(&query);
     text.replace(schema, "<tenant>")
 }
 
