@@ -28,7 +28,10 @@ def app_url(migrated_url: str, login_role: str) -> str:
             (
                 "99990101000000",
                 "test_notes",
-                ["CREATE TABLE notes (id bigint GENERATED ALWAYS AS IDENTITY PRIMARY KEY, body text NOT NULL)"],
+                [
+                    "CREATE TABLE notes"
+                    " (id bigint GENERATED ALWAYS AS IDENTITY PRIMARY KEY, body text NOT NULL)"
+                ],
             ),
         )
     return login_url(migrated_url, login_role)
@@ -51,9 +54,10 @@ def tenants(app_url: str, people: dict[str, SignedInUser]) -> dict[str, uuid.UUI
             await AsyncConnection.connect(app_url) as conn,
             as_user(conn, claims(user)) as tx,
         ):
-            row = await (
-                await tx.execute("SELECT id FROM public.create_tenant(%s, %s)", (slug.title(), slug))
-            ).fetchone()
+            cursor = await tx.execute(
+                "SELECT id FROM public.create_tenant(%s, %s)", (slug.title(), slug)
+            )
+            row = await cursor.fetchone()
         assert row is not None
         return row[0]
 
@@ -110,7 +114,7 @@ def test_the_tenant_ends_with_the_transaction(
         async with await AsyncConnection.connect(app_url, autocommit=True) as conn:
             async with as_tenant_user(conn, claims(people["alice"]), tenants["a"]) as tx:
                 inside = await (
-                    await tx.execute("SELECT current_user, current_schemas(false)[1]")
+                    await tx.execute("SELECT current_user, (current_schemas(false))[1]")
                 ).fetchone()
             after = await (
                 await conn.execute("SELECT current_user, current_setting('search_path')")

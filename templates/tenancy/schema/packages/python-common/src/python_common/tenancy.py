@@ -57,7 +57,8 @@ async def as_tenant_user(
         raise TypeError(f"tenant_id must be a UUID, not {type(tenant_id).__name__}: parse it first")
     async with as_user(conn, claims, role=role) as tx:
         cursor = await tx.execute(
-            "SELECT set_config('search_path', format('%%I, public, extensions', t.schema_name), true)"
+            "SELECT set_config("
+            "'search_path', format('%%I, public, extensions', t.schema_name), true)"
             " FROM public.tenants AS t"
             " WHERE t.id = %s AND public.tenant_role(t.id) IS NOT NULL",
             (tenant_id,),
