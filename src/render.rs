@@ -435,7 +435,7 @@ mod tests {
     fn every_embedded_template_renders_for_every_kind_of_unit_and_tenancy() {
         use crate::stack::Tenancy;
         let set = TemplateSet::embedded().unwrap();
-        let mut files: Vec<RenderedFile> = [Tenancy::Org, Tenancy::Context, Tenancy::None]
+        let mut files: Vec<RenderedFile> = [Tenancy::Org, Tenancy::Context, Tenancy::Schema, Tenancy::None]
             .into_iter()
             .flat_map(|tenancy| render_full("2026-01-01T00:00:00Z", tenancy))
             .collect();

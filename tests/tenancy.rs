@@ -101,6 +101,34 @@ fn a_workspace_without_tenancy_still_guards_its_data_with_row_level_security() {
 }
 
 #[test]
+fn a_schema_workspace_gives_each_tenant_a_schema_and_each_app_an_empty_one() {
+    let sb = Sandbox::new();
+    let root = workspace(&sb, "schema", &[]);
+    assert!(root.join("packages/python-common/src/python_common/tenancy.py").exists());
+    let db = TestDb::create("tenancy_schema");
+    let said = migrate_and_test(&root, &db);
+    // The registry as users meet it, the per-tenant-role hardening of data-management.md applied
+    // word for word (and rolled back), and the app's schema.
+    for test in ["tenant_registry.test.sql", "tenant_roles.test.sql", "app_web_schema.test.sql"] {
+        assert!(said.contains(test), "{test} did not run:\n{said}");
+    }
+    let doc = std::fs::read_to_string(root.join("docs/data-management.md")).unwrap();
+    assert!(doc.contains("create or replace function public.harden_tenant(tenant uuid)"), "{doc}");
+    // The app's schema holds nothing of a tenant's: no table at all to begin with.
+    assert_eq!(db.psql("select count(*) from pg_class where relnamespace = 'app_web'::regnamespace"), "0");
+    // The tests leave no tenant, no tenant schema and no tenant role behind.
+    assert_eq!(db.psql("select count(*) from public.tenants"), "0");
+    assert_eq!(db.psql("select count(*) from pg_namespace where nspname like 'tenant\\_%'"), "0");
+
+    // An app added later gets its (empty) schema, its test, and the next migrate applies only it.
+    let out = dfworx_in(&root, &["add", "app", "admin"]);
+    assert!(out.status.success(), "{}", stderr(&out));
+    assert!(root.join("supabase/tests/app_admin_schema.test.sql").exists());
+    let said = migrate_and_test(&root, &db);
+    assert!(said.contains("app_admin_schema.test.sql"), "{said}");
+}
+
+#[test]
 fn every_tenancy_has_the_same_migration_names_around_its_own() {
     let sb = Sandbox::new();
     let org = migrations(&workspace(&sb, "org", &[]));
