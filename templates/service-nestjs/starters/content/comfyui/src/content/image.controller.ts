@@ -1,0 +1,111 @@
+/**
+ * POST /tenants/:tenantId/content/:contentId/image: queues a ComfyUI workflow for the content's
+ * image and keeps its prompt id on the content (imagePromptId); ComfyUI's /history/<id> has the
+ * result once it has run.
+ */
+import {
+  BadGatewayException,
+  Body,
+  Controller,
+  HttpCode,
+  HttpStatus,
+  Inject,
+  Param,
+  Post,
+  ServiceUnavailableException,
+  UseGuards,
+} from "@nestjs/common";
+import {
+  ApiAcceptedResponse,
+  ApiBadGatewayResponse,
+  ApiBearerAuth,
+  ApiNotFoundResponse,
+  ApiOperation,
+  ApiServiceUnavailableResponse,
+  ApiTags,
+  ApiUnauthorizedResponse,
+  ApiUnprocessableEntityResponse,
+} from "@nestjs/swagger";
+import { eq } from "drizzle-orm";
+import { AuthGuard, CurrentClaims } from "../auth/auth.guard.js";
+import type { AccessClaims } from "../auth/claims.js";
+import { ErrorDetail, ValidationErrorDetail } from "../errors.js";
+import { ComfyUiClient, type QueuedPrompt } from "../integrations/comfyui.js";
+import { IntegrationError } from "../integrations/http.js";
+import { contentExists } from "./content.repository.js";
+import { id } from "./content.schema.js";
+import { contentNotFound, ContentService } from "./content.service.js";
+import { ImageQueued, ImageRequest } from "./image.schema.js";
+import { content } from "./tables.js";
+
+@ApiTags("content")
+@ApiBearerAuth("HTTPBearer")
+@UseGuards(AuthGuard)
+@Controller("tenants/:tenantId/content/:contentId/image")
+export class ImageController {
+  constructor(
+    @Inject(ContentService) private readonly content: ContentService,
+    @Inject(ComfyUiClient) private readonly comfyui: ComfyUiClient | null,
+  ) {}
+
+  @Post()
+  @HttpCode(HttpStatus.ACCEPTED)
+  @ApiOperation({
+    operationId: "queueContentImage",
+    summary: "Queues a ComfyUI workflow (API format) for the content's image",
+  })
+  @ApiAcceptedResponse({ standardSchema: ImageQueued })
+  @ApiUnauthorizedResponse({
+    description: "Missing, invalid or expired access token",
+    standardSchema: ErrorDetail,
+  })
+  @ApiNotFoundResponse({
+    description: "No such tenant of the caller, or no such content in it",
+    standardSchema: ErrorDetail,
+  })
+  @ApiUnprocessableEntityResponse({
+    description: "The body is not a valid ImageRequest",
+    standardSchema: ValidationErrorDetail,
+  })
+  @ApiBadGatewayResponse({
+    description: "ComfyUI refused the workflow or could not be reached",
+    standardSchema: ErrorDetail,
+  })
+  @ApiServiceUnavailableResponse({
+    description: "COMFYUI_URL is not set",
+    standardSchema: ErrorDetail,
+  })
+  async queueImage(
+    @CurrentClaims() claims: AccessClaims,
+    @Param("tenantId", { schema: id }) tenantId: string,
+    @Param("contentId", { schema: id }) contentId: string,
+    @Body({ schema: ImageRequest }) request: ImageRequest,
+  ): Promise<ImageQueued> {
+    if (this.comfyui === null) {
+      throw new ServiceUnavailableException(
+        "Images are not configured: set COMFYUI_URL for this service",
+      );
+    }
+    const scope = { claims, tenantId };
+    // Asked first, so that a stranger's request never reaches ComfyUI; no transaction waits on it.
+    if (!(await this.content.inTenant(scope, (tx) => contentExists(tx, contentId)))) {
+      throw contentNotFound();
+    }
+    let queued: QueuedPrompt;
+    try {
+      queued = await this.comfyui.queuePrompt(request.workflow);
+    } catch (error) {
+      if (error instanceof IntegrationError) {
+        throw new BadGatewayException(error.message);
+      }
+      throw error;
+    }
+    await this.content.inTenant(scope, (tx) =>
+      tx
+        .update(content)
+        .set({ imagePromptId: queued.prompt_id })
+        .where(eq(content.id, contentId)),
+    );
+    return { contentId, promptId: queued.prompt_id, number: queued.number };
+  }
+}
