@@ -329,7 +329,7 @@ pub const RULES: &[Rule] = &[
     Rule {
         id: "unknown-starter",
         broken: |c| {
-units(c).find(|(kind, _, s)| starter(*kind, s).is_none()).map(|(kind, n, s)| {
+            units(c).find(|(kind, _, s)| starter(*kind, s).is_none()).map(|(kind, n, s)| {
                 let known: Vec<String> = STARTERS
                     .iter()
                     .filter(|st| st.kind == kind && st.ready)
@@ -344,7 +344,7 @@ units(c).find(|(kind, _, s)| starter(*kind, s).is_none()).map(|(kind, n, s)| {
     Rule {
         id: "starter-not-yet",
         broken: |c| {
-units(c)
+            units(c)
                 .find(|(kind, _, s)| starter(*kind, s).is_some_and(|s| !s.ready))
                 .map(|(kind, n, s)| format!("{} \"{n}\" has starter \"{s}\"", kind.noun()))
         },
@@ -390,9 +390,9 @@ units(c)
             if c.tenancy != Tenancy::Schema {
                 return None;
             }
-            units(c).find(|(.., s)| !["blank", "content"].contains(&s.as_str())).map(|(kind, n, s)| {
-                format!("{} \"{n}\" has starter {s} and tenancy is schema", kind.noun())
-            })
+            units(c)
+                .find(|(.., s)| !["blank", "content"].contains(&s.as_str()))
+                .map(|(kind, n, s)| format!("{} \"{n}\" has starter {s} and tenancy is schema", kind.noun()))
         },
         message: "with `tenancy: schema` a tenant's rows live in its own schema, and only the blank and content starters keep them there",
         hint: "leave the starter out (blank), or give a NestJS service `--starter <service>=content`",

@@ -32,8 +32,10 @@ export function api(app: NestFastifyApplication, user: SignedInUser) {
   };
   return {
     get: <T = Json>(url: string) => request<T>("GET", url),
-    post: <T = Json>(url: string, body: unknown) => request<T>("POST", url, body),
-    patch: <T = Json>(url: string, body: unknown) => request<T>("PATCH", url, body),
+    post: <T = Json>(url: string, body: unknown) =>
+      request<T>("POST", url, body),
+    patch: <T = Json>(url: string, body: unknown) =>
+      request<T>("PATCH", url, body),
     delete: <T = Json>(url: string) => request<T>("DELETE", url),
   };
 }

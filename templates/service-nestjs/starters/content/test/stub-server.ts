@@ -45,7 +45,9 @@ export async function startStub(
       if (answer.hang) {
         return;
       }
-      res.writeHead(answer.status ?? 200, { "content-type": "application/json" });
+      res.writeHead(answer.status ?? 200, {
+        "content-type": "application/json",
+      });
       res.end(JSON.stringify(answer.body ?? {}));
     });
   });

@@ -64,7 +64,11 @@ it("turns ComfyUI's refusal of a workflow into an IntegrationError with its mess
   stub = await startStub(() => ({
     status: 400,
     body: {
-      error: { type: "prompt_no_outputs", message: "Prompt has no outputs", details: "" },
+      error: {
+        type: "prompt_no_outputs",
+        message: "Prompt has no outputs",
+        details: "",
+      },
       node_errors: [],
     },
   }));
@@ -91,7 +95,7 @@ it("gives up on a ComfyUI that does not answer in time", async () => {
 it("says so when nothing listens at COMFYUI_URL", async () => {
   const url = await unreachableUrl();
 
-  await expect(new ComfyUiClient({ url }).queuePrompt(WORKFLOW)).rejects.toThrow(
-    `ComfyUI: ${url} is unreachable (ECONNREFUSED)`,
-  );
+  await expect(
+    new ComfyUiClient({ url }).queuePrompt(WORKFLOW),
+  ).rejects.toThrow(`ComfyUI: ${url} is unreachable (ECONNREFUSED)`);
 });

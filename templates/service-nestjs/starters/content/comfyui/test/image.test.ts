@@ -29,14 +29,23 @@ beforeEach(() => {
 async function draft() {
   const ada = await createUser(testApp.database, "ada@example.com");
   const engines = await tenantOf(testApp.app, ada, "engines");
-  const item = await api(testApp.app, ada).post(engines.content, { title: "Cover" });
-  return { ada, engines, item: `${engines.content}/${item.body.id}`, id: item.body.id };
+  const item = await api(testApp.app, ada).post(engines.content, {
+    title: "Cover",
+  });
+  return {
+    ada,
+    engines,
+    item: `${engines.content}/${item.body.id}`,
+    id: item.body.id,
+  };
 }
 
 it("queues the workflow in ComfyUI and keeps the prompt id on the content", async () => {
   const { ada, item, id } = await draft();
 
-  const reply = await api(testApp.app, ada).post(`${item}/image`, { workflow: WORKFLOW });
+  const reply = await api(testApp.app, ada).post(`${item}/image`, {
+    workflow: WORKFLOW,
+  });
 
   expect(reply).toEqual({
     status: 202,
@@ -49,20 +58,29 @@ it("queues the workflow in ComfyUI and keeps the prompt id on the content", asyn
       body: { prompt: WORKFLOW, client_id: expect.any(String) },
     }),
   ]);
-  expect((await api(testApp.app, ada).get(item)).body.imagePromptId).toBe("prompt-1");
+  expect((await api(testApp.app, ada).get(item)).body.imagePromptId).toBe(
+    "prompt-1",
+  );
 });
 
 it("answers 502 with ComfyUI's reason when it refuses the workflow", async () => {
   const { ada, item } = await draft();
   answer = {
     status: 400,
-    body: { error: { type: "prompt_no_outputs", message: "Prompt has no outputs" }, node_errors: [] },
+    body: {
+      error: { type: "prompt_no_outputs", message: "Prompt has no outputs" },
+      node_errors: [],
+    },
   };
 
-  const reply = await api(testApp.app, ada).post(`${item}/image`, { workflow: WORKFLOW });
+  const reply = await api(testApp.app, ada).post(`${item}/image`, {
+    workflow: WORKFLOW,
+  });
 
   expect(reply.status).toBe(502);
-  expect(reply.body.detail).toMatch(/^ComfyUI: .* answered 400: Prompt has no outputs$/);
+  expect(reply.body.detail).toMatch(
+    /^ComfyUI: .* answered 400: Prompt has no outputs$/,
+  );
   expect((await api(testApp.app, ada).get(item)).body.imagePromptId).toBeNull();
 });
 
@@ -70,14 +88,22 @@ it("asks ComfyUI nothing for a stranger's content, or content that is not there"
   const { ada, engines, item } = await draft();
   const bob = await createUser(testApp.database, "bob@example.com");
 
-  const stranger = await api(testApp.app, bob).post(`${item}/image`, { workflow: WORKFLOW });
+  const stranger = await api(testApp.app, bob).post(`${item}/image`, {
+    workflow: WORKFLOW,
+  });
   const missing = await api(testApp.app, ada).post(
     `${engines.content}/${crypto.randomUUID()}/image`,
     { workflow: WORKFLOW },
   );
 
-  expect(stranger).toEqual({ status: 404, body: { detail: "Tenant not found" } });
-  expect(missing).toEqual({ status: 404, body: { detail: "Content not found" } });
+  expect(stranger).toEqual({
+    status: 404,
+    body: { detail: "Tenant not found" },
+  });
+  expect(missing).toEqual({
+    status: 404,
+    body: { detail: "Content not found" },
+  });
   expect(comfyui.requests).toEqual([]);
 });
 
@@ -85,11 +111,15 @@ it("answers 503 where COMFYUI_URL is not set", async () => {
   const { ada, item } = await draft();
   const unconfigured = await startApp(testConfig(testApp.database));
   try {
-    const reply = await api(unconfigured, ada).post(`${item}/image`, { workflow: WORKFLOW });
+    const reply = await api(unconfigured, ada).post(`${item}/image`, {
+      workflow: WORKFLOW,
+    });
 
     expect(reply).toEqual({
       status: 503,
-      body: { detail: "Images are not configured: set COMFYUI_URL for this service" },
+      body: {
+        detail: "Images are not configured: set COMFYUI_URL for this service",
+      },
     });
   } finally {
     await unconfigured.close();

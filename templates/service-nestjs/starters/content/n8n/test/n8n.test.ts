@@ -13,9 +13,14 @@ afterEach(async () => {
 
 it("posts the payload to <N8N_URL>/webhook/<path> and returns the workflow's answer", async () => {
   stub = await startStub(() => ({ body: { executionId: "42" } }));
-  const n8n = new N8nClient({ url: `${stub.url}/`, publishWebhook: "content-publish" });
+  const n8n = new N8nClient({
+    url: `${stub.url}/`,
+    publishWebhook: "content-publish",
+  });
 
-  const answer = await n8n.triggerWebhook("content-publish", { job: { id: "j1" } });
+  const answer = await n8n.triggerWebhook("content-publish", {
+    job: { id: "j1" },
+  });
 
   expect(answer).toEqual({ executionId: "42" });
   expect(executionIdOf(answer)).toBe("42");
@@ -31,9 +36,20 @@ it("posts the payload to <N8N_URL>/webhook/<path> and returns the workflow's ans
 
 it("reads an execution through the REST API with the API key", async () => {
   stub = await startStub(() => ({
-    body: { id: "42", workflowId: "w1", status: "success", finished: true, startedAt: null, stoppedAt: null },
+    body: {
+      id: "42",
+      workflowId: "w1",
+      status: "success",
+      finished: true,
+      startedAt: null,
+      stoppedAt: null,
+    },
   }));
-  const n8n = new N8nClient({ url: stub.url, publishWebhook: "p", apiKey: "key-1" });
+  const n8n = new N8nClient({
+    url: stub.url,
+    publishWebhook: "p",
+    apiKey: "key-1",
+  });
 
   const execution = await n8n.getExecution("42");
 
@@ -46,18 +62,29 @@ it("refuses the REST API without an API key, asking nothing", async () => {
   stub = await startStub(() => ({}));
   const n8n = new N8nClient({ url: stub.url, publishWebhook: "p" });
 
-  await expect(n8n.getExecution("42")).rejects.toThrow(/N8N_API_KEY is not set/);
+  await expect(n8n.getExecution("42")).rejects.toThrow(
+    /N8N_API_KEY is not set/,
+  );
   expect(stub.requests).toEqual([]);
 });
 
 it("turns an error status into an IntegrationError with n8n's message", async () => {
   stub = await startStub(() => ({
     status: 404,
-    body: { code: 404, message: 'The requested webhook "POST content-publish" is not registered.' },
+    body: {
+      code: 404,
+      message:
+        'The requested webhook "POST content-publish" is not registered.',
+    },
   }));
-  const n8n = new N8nClient({ url: stub.url, publishWebhook: "content-publish" });
+  const n8n = new N8nClient({
+    url: stub.url,
+    publishWebhook: "content-publish",
+  });
 
-  const error = await n8n.triggerWebhook("content-publish", {}).catch((e: unknown) => e);
+  const error = await n8n
+    .triggerWebhook("content-publish", {})
+    .catch((e: unknown) => e);
 
   expect(error).toBeInstanceOf(IntegrationError);
   expect(error).toMatchObject({ service: "n8n", status: 404 });
@@ -68,7 +95,11 @@ it("turns an error status into an IntegrationError with n8n's message", async ()
 
 it("gives up on an n8n that does not answer in time", async () => {
   stub = await startStub(() => ({ hang: true }));
-  const n8n = new N8nClient({ url: stub.url, publishWebhook: "p", timeoutMs: 200 });
+  const n8n = new N8nClient({
+    url: stub.url,
+    publishWebhook: "p",
+    timeoutMs: 200,
+  });
 
   await expect(n8n.triggerWebhook("p", {})).rejects.toThrow(
     `n8n: no answer from ${stub.url} within 200 ms`,

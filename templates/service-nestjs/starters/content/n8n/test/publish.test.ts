@@ -97,12 +97,19 @@ it("refuses an unknown platform and a stranger's content without asking n8n", as
   const { ada, publish } = await draft();
   const bob = await createUser(testApp.database, "bob@example.com");
 
-  const unknown = await api(testApp.app, ada).post(publish, { platform: "myspace" });
-  const stranger = await api(testApp.app, bob).post(publish, { platform: "web" });
+  const unknown = await api(testApp.app, ada).post(publish, {
+    platform: "myspace",
+  });
+  const stranger = await api(testApp.app, bob).post(publish, {
+    platform: "web",
+  });
 
   expect(unknown.status).toBe(422);
   expect(unknown.body.detail).toMatch(/^Unknown platform myspace/);
-  expect(stranger).toEqual({ status: 404, body: { detail: "Tenant not found" } });
+  expect(stranger).toEqual({
+    status: 404,
+    body: { detail: "Tenant not found" },
+  });
   expect(n8n.requests).toEqual([]);
 });
 
@@ -110,11 +117,15 @@ it("answers 503 where N8N_URL is not set", async () => {
   const { ada, publish } = await draft();
   const unconfigured = await startApp(testConfig(testApp.database));
   try {
-    const reply = await api(unconfigured, ada).post(publish, { platform: "web" });
+    const reply = await api(unconfigured, ada).post(publish, {
+      platform: "web",
+    });
 
     expect(reply).toEqual({
       status: 503,
-      body: { detail: "Publishing is not configured: set N8N_URL for this service" },
+      body: {
+        detail: "Publishing is not configured: set N8N_URL for this service",
+      },
     });
   } finally {
     await unconfigured.close();

@@ -5,7 +5,6 @@
  */
 import {
   Body,
-  Controller,
   Delete,
   Get,
   HttpCode,
@@ -15,23 +14,15 @@ import {
   Patch,
   Post,
   Query,
-  UseGuards,
 } from "@nestjs/common";
 import {
-  ApiBearerAuth,
   ApiCreatedResponse,
   ApiNoContentResponse,
-  ApiNotFoundResponse,
   ApiOkResponse,
   ApiOperation,
-  ApiParam,
-  ApiTags,
-  ApiUnauthorizedResponse,
-  ApiUnprocessableEntityResponse,
 } from "@nestjs/swagger";
-import { AuthGuard, CurrentClaims } from "../auth/auth.guard.js";
+import { CurrentClaims } from "../auth/auth.guard.js";
 import type { AccessClaims } from "../auth/claims.js";
-import { ErrorDetail, ValidationErrorDetail } from "../errors.js";
 import {
   Comment,
   CommentCreate,
@@ -41,32 +32,14 @@ import {
   ContentUpdate,
   id,
 } from "./content.schema.js";
+import { TenantContentController } from "./content.decorators.js";
 import { ContentService } from "./content.service.js";
 
-@ApiTags("content")
-@ApiBearerAuth("HTTPBearer")
-@ApiParam({
-  name: "tenantId",
-  description: "A tenant of the caller (GET /tenants)",
-  schema: { type: "string", format: "uuid" },
-})
-@ApiUnauthorizedResponse({
-  description: "Missing, invalid or expired access token",
-  standardSchema: ErrorDetail,
-})
-@ApiNotFoundResponse({
-  description:
-    "No such tenant (or the caller is not one of its members), or no such content in it",
-  standardSchema: ErrorDetail,
-})
-@ApiUnprocessableEntityResponse({
-  description: "The body, query or path is not valid",
-  standardSchema: ValidationErrorDetail,
-})
-@UseGuards(AuthGuard)
-@Controller("tenants/:tenantId/content")
+@TenantContentController()
 export class ContentController {
-  constructor(@Inject(ContentService) private readonly service: ContentService) {}
+  constructor(
+    @Inject(ContentService) private readonly service: ContentService,
+  ) {}
 
   @Get()
   @ApiOperation({ operationId: "listContent", summary: "Newest first" })

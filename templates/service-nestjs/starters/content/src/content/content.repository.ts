@@ -80,7 +80,9 @@ export async function listContent(
   const rows = await tx
     .select()
     .from(content)
-    .where(query.status === undefined ? undefined : eq(content.status, query.status))
+    .where(
+      query.status === undefined ? undefined : eq(content.status, query.status),
+    )
     .orderBy(desc(content.createdAt), asc(content.id));
   return rows.map(toContent);
 }

@@ -47,7 +47,10 @@ export class ContentService {
   constructor(@Inject(Database) private readonly database: Database) {}
 
   /** `fn` in the tenant's schema, as the caller; 404 when the tenant is not one of theirs. */
-  async inTenant<T>(scope: TenantScope, fn: (tx: Tx) => Promise<T>): Promise<T> {
+  async inTenant<T>(
+    scope: TenantScope,
+    fn: (tx: Tx) => Promise<T>,
+  ): Promise<T> {
     try {
       return await this.database.asTenantSchemaUser(
         scope.claims,
@@ -68,7 +71,10 @@ export class ContentService {
     return this.database.asUser(claims, (tx) => repository.listTenants(tx));
   }
 
-  async createTenant(claims: AccessClaims, input: TenantCreate): Promise<Tenant> {
+  async createTenant(
+    claims: AccessClaims,
+    input: TenantCreate,
+  ): Promise<Tenant> {
     try {
       return await this.database.asUser(claims, (tx) =>
         repository.createTenant(tx, input),
@@ -139,14 +145,19 @@ export class ContentService {
   }
 
   async deleteContent(scope: TenantScope, id: string): Promise<void> {
-    if (!(await this.inTenant(scope, (tx) => repository.deleteContent(tx, id)))) {
+    if (
+      !(await this.inTenant(scope, (tx) => repository.deleteContent(tx, id)))
+    ) {
       throw contentNotFound();
     }
   }
 
   // Comments --------------------------------------------------------------------------------------
 
-  async listComments(scope: TenantScope, contentId: string): Promise<Comment[]> {
+  async listComments(
+    scope: TenantScope,
+    contentId: string,
+  ): Promise<Comment[]> {
     const found = await this.inTenant(scope, async (tx) =>
       (await repository.contentExists(tx, contentId))
         ? repository.listComments(tx, contentId)

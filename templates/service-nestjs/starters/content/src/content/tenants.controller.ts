@@ -46,7 +46,9 @@ import { ContentService } from "./content.service.js";
 @UseGuards(AuthGuard)
 @Controller("tenants")
 export class TenantsController {
-  constructor(@Inject(ContentService) private readonly service: ContentService) {}
+  constructor(
+    @Inject(ContentService) private readonly service: ContentService,
+  ) {}
 
   @Get()
   @ApiOperation({

@@ -39,7 +39,9 @@ function excerpt(text: string): string {
       error?: { message?: unknown } | string;
     };
     const message =
-      typeof body.error === "object" ? body.error.message : (body.error ?? body.message);
+      typeof body.error === "object"
+        ? body.error.message
+        : (body.error ?? body.message);
     if (typeof message === "string" && message !== "") {
       return message.slice(0, 300);
     }
@@ -79,7 +81,8 @@ export async function requestJson<T>(
       );
     }
     // fetch's TypeError ("fetch failed") carries the system error (ECONNREFUSED, ENOTFOUND) as its cause.
-    const cause = (error as { cause?: { code?: unknown; message?: unknown } }).cause;
+    const cause = (error as { cause?: { code?: unknown; message?: unknown } })
+      .cause;
     const why = cause?.code ?? cause?.message ?? (error as Error).message;
     throw new IntegrationError(
       service,

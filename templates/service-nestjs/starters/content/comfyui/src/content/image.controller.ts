@@ -6,42 +6,30 @@
 import {
   BadGatewayException,
   Body,
-  Controller,
   HttpCode,
   HttpStatus,
   Inject,
   Param,
   Post,
   ServiceUnavailableException,
-  UseGuards,
 } from "@nestjs/common";
-import {
-  ApiAcceptedResponse,
-  ApiBadGatewayResponse,
-  ApiBearerAuth,
-  ApiNotFoundResponse,
-  ApiOperation,
-  ApiServiceUnavailableResponse,
-  ApiTags,
-  ApiUnauthorizedResponse,
-  ApiUnprocessableEntityResponse,
-} from "@nestjs/swagger";
+import { ApiAcceptedResponse, ApiOperation } from "@nestjs/swagger";
 import { eq } from "drizzle-orm";
-import { AuthGuard, CurrentClaims } from "../auth/auth.guard.js";
+import { CurrentClaims } from "../auth/auth.guard.js";
 import type { AccessClaims } from "../auth/claims.js";
-import { ErrorDetail, ValidationErrorDetail } from "../errors.js";
 import { ComfyUiClient, type QueuedPrompt } from "../integrations/comfyui.js";
 import { IntegrationError } from "../integrations/http.js";
+import {
+  ExtraServiceResponses,
+  TenantContentController,
+} from "./content.decorators.js";
 import { contentExists } from "./content.repository.js";
 import { id } from "./content.schema.js";
 import { contentNotFound, ContentService } from "./content.service.js";
 import { ImageQueued, ImageRequest } from "./image.schema.js";
 import { content } from "./tables.js";
 
-@ApiTags("content")
-@ApiBearerAuth("HTTPBearer")
-@UseGuards(AuthGuard)
-@Controller("tenants/:tenantId/content/:contentId/image")
+@TenantContentController("/:contentId/image")
 export class ImageController {
   constructor(
     @Inject(ContentService) private readonly content: ContentService,
@@ -55,26 +43,7 @@ export class ImageController {
     summary: "Queues a ComfyUI workflow (API format) for the content's image",
   })
   @ApiAcceptedResponse({ standardSchema: ImageQueued })
-  @ApiUnauthorizedResponse({
-    description: "Missing, invalid or expired access token",
-    standardSchema: ErrorDetail,
-  })
-  @ApiNotFoundResponse({
-    description: "No such tenant of the caller, or no such content in it",
-    standardSchema: ErrorDetail,
-  })
-  @ApiUnprocessableEntityResponse({
-    description: "The body is not a valid ImageRequest",
-    standardSchema: ValidationErrorDetail,
-  })
-  @ApiBadGatewayResponse({
-    description: "ComfyUI refused the workflow or could not be reached",
-    standardSchema: ErrorDetail,
-  })
-  @ApiServiceUnavailableResponse({
-    description: "COMFYUI_URL is not set",
-    standardSchema: ErrorDetail,
-  })
+  @ExtraServiceResponses("ComfyUI", "COMFYUI_URL")
   async queueImage(
     @CurrentClaims() claims: AccessClaims,
     @Param("tenantId", { schema: id }) tenantId: string,
@@ -88,7 +57,11 @@ export class ImageController {
     }
     const scope = { claims, tenantId };
     // Asked first, so that a stranger's request never reaches ComfyUI; no transaction waits on it.
-    if (!(await this.content.inTenant(scope, (tx) => contentExists(tx, contentId)))) {
+    if (
+      !(await this.content.inTenant(scope, (tx) =>
+        contentExists(tx, contentId),
+      ))
+    ) {
       throw contentNotFound();
     }
     let queued: QueuedPrompt;

@@ -5,9 +5,11 @@ import { id } from "./content.schema.js";
 export const ImageRequest = z
   .strictObject({
     // A ComfyUI workflow in its API format (ComfyUI: "Export (API)"): node id → {class_type, inputs}.
-    workflow: z.record(z.string(), z.unknown()).refine((w) => Object.keys(w).length > 0, {
-      message: "a workflow has at least one node",
-    }),
+    workflow: z
+      .record(z.string(), z.unknown())
+      .refine((w) => Object.keys(w).length > 0, {
+        message: "a workflow has at least one node",
+      }),
   })
   .meta({ id: "ImageRequest" });
 export type ImageRequest = z.infer<typeof ImageRequest>;

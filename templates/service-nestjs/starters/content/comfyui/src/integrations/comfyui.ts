@@ -52,12 +52,17 @@ export class ComfyUiClient {
   }
 
   /** The prompt's history entry: undefined until it has run. */
-  async history(promptId: string): Promise<Record<string, unknown> | undefined> {
+  async history(
+    promptId: string,
+  ): Promise<Record<string, unknown> | undefined> {
     const entries = await requestJson<Record<string, Record<string, unknown>>>(
       "ComfyUI",
       {
         method: "GET",
-        url: joinUrl(this.options.url, `history/${encodeURIComponent(promptId)}`),
+        url: joinUrl(
+          this.options.url,
+          `history/${encodeURIComponent(promptId)}`,
+        ),
         timeoutMs: this.timeoutMs,
       },
     );

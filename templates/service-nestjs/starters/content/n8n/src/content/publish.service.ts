@@ -90,7 +90,11 @@ export class PublishService {
   }
 
   /** The new job (status queued) with its content; 404 without the content, 422 for an unknown platform or account. */
-  private async queue(scope: TenantScope, contentId: string, request: PublishRequest) {
+  private async queue(
+    scope: TenantScope,
+    contentId: string,
+    request: PublishRequest,
+  ) {
     try {
       return await this.content.inTenant(scope, async (tx) => {
         const item = await repository.getContent(tx, contentId);
@@ -104,7 +108,9 @@ export class PublishService {
             platform: request.platform,
             socialAccountId: request.socialAccountId ?? null,
             scheduledAt:
-              request.scheduledAt == null ? null : new Date(request.scheduledAt),
+              request.scheduledAt == null
+                ? null
+                : new Date(request.scheduledAt),
           })
           .returning();
         return { job: toJob(rows[0]!), item };

@@ -53,12 +53,18 @@ export class N8nClient {
   getExecution(id: string): Promise<N8nExecution> {
     if (this.options.apiKey === undefined) {
       return Promise.reject(
-        new IntegrationError("n8n", "N8N_API_KEY is not set: the REST API needs it"),
+        new IntegrationError(
+          "n8n",
+          "N8N_API_KEY is not set: the REST API needs it",
+        ),
       );
     }
     return requestJson<N8nExecution>("n8n", {
       method: "GET",
-      url: joinUrl(this.options.url, `api/v1/executions/${encodeURIComponent(id)}`),
+      url: joinUrl(
+        this.options.url,
+        `api/v1/executions/${encodeURIComponent(id)}`,
+      ),
       headers: { "X-N8N-API-KEY": this.options.apiKey },
       timeoutMs: this.timeoutMs,
     });
@@ -73,7 +79,10 @@ export function executionIdOf(answer: unknown): string | null {
   if (answer === null || typeof answer !== "object") {
     return null;
   }
-  const { executionId, execution_id: snake } = answer as Record<string, unknown>;
+  const { executionId, execution_id: snake } = answer as Record<
+    string,
+    unknown
+  >;
   const id = executionId ?? snake;
   return typeof id === "string" || typeof id === "number" ? String(id) : null;
 }

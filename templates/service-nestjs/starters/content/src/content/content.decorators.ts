@@ -1,0 +1,54 @@
+/** What the controllers of a tenant's content share: their route, guard and OpenAPI answers. */
+import { applyDecorators, Controller, UseGuards } from "@nestjs/common";
+import {
+  ApiBadGatewayResponse,
+  ApiBearerAuth,
+  ApiNotFoundResponse,
+  ApiParam,
+  ApiServiceUnavailableResponse,
+  ApiTags,
+  ApiUnauthorizedResponse,
+  ApiUnprocessableEntityResponse,
+} from "@nestjs/swagger";
+import { AuthGuard } from "../auth/auth.guard.js";
+import { ErrorDetail, ValidationErrorDetail } from "../errors.js";
+
+/** A controller at /tenants/:tenantId/content`path`, for signed-in users. */
+export const TenantContentController = (path = "") =>
+  applyDecorators(
+    ApiTags("content"),
+    ApiBearerAuth("HTTPBearer"),
+    ApiParam({
+      name: "tenantId",
+      description: "A tenant of the caller (GET /tenants)",
+      schema: { type: "string", format: "uuid" },
+    }),
+    ApiUnauthorizedResponse({
+      description: "Missing, invalid or expired access token",
+      standardSchema: ErrorDetail,
+    }),
+    ApiNotFoundResponse({
+      description:
+        "No such tenant (or the caller is not one of its members), or no such content in it",
+      standardSchema: ErrorDetail,
+    }),
+    ApiUnprocessableEntityResponse({
+      description: "The body, query or path is not valid",
+      standardSchema: ValidationErrorDetail,
+    }),
+    UseGuards(AuthGuard),
+    Controller(`tenants/:tenantId/content${path}`),
+  );
+
+/** The answers of an endpoint that calls `service`, which `setting` configures. */
+export const ExtraServiceResponses = (service: string, setting: string) =>
+  applyDecorators(
+    ApiBadGatewayResponse({
+      description: `${service} refused the request or could not be reached`,
+      standardSchema: ErrorDetail,
+    }),
+    ApiServiceUnavailableResponse({
+      description: `${setting} is not set`,
+      standardSchema: ErrorDetail,
+    }),
+  );
