@@ -455,6 +455,15 @@ mod tests {
         booking.services.push(api);
         booking.check().unwrap();
         files.extend(render_manifest("2026-01-01T00:00:00Z", &booking));
+        // The tenant-schemas preset's stack: a NestJS content service beside the auth service, with
+        // every extra (n8n's publishing, ComfyUI's images).
+        let mut content = full_manifest(Tenancy::Schema);
+        let mut api = crate::manifest::PortedUnit::new("content-api", 8090);
+        api.framework = Some(crate::stack::Framework::Nestjs);
+        api.starter = Some("content".into());
+        content.services.push(api);
+        content.check().unwrap();
+        files.extend(render_manifest("2026-01-01T00:00:00Z", &content));
         let used: std::collections::BTreeSet<&str> = files.iter().map(|f| f.template.as_str()).collect();
         for template in set.files.iter().filter(|f| f.path != "ownership.yaml" && f.path != crate::roots::ROOTS_FILE) {
             let part = crate::roots::owner(&set.roots, &template.path).is_some_and(|r| r.each == Each::Include);
