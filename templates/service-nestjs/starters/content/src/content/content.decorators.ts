@@ -1,11 +1,9 @@
 /** What the controllers of a tenant's content share: their route, guard and OpenAPI answers. */
 import { applyDecorators, Controller, UseGuards } from "@nestjs/common";
 import {
-  ApiBadGatewayResponse,
   ApiBearerAuth,
   ApiNotFoundResponse,
   ApiParam,
-  ApiServiceUnavailableResponse,
   ApiTags,
   ApiUnauthorizedResponse,
   ApiUnprocessableEntityResponse,
@@ -38,17 +36,4 @@ export const TenantContentController = (path = "") =>
     }),
     UseGuards(AuthGuard),
     Controller(`tenants/:tenantId/content${path}`),
-  );
-
-/** The answers of an endpoint that calls `service`, which `setting` configures. */
-export const ExtraServiceResponses = (service: string, setting: string) =>
-  applyDecorators(
-    ApiBadGatewayResponse({
-      description: `${service} refused the request or could not be reached`,
-      standardSchema: ErrorDetail,
-    }),
-    ApiServiceUnavailableResponse({
-      description: `${setting} is not set`,
-      standardSchema: ErrorDetail,
-    }),
   );

@@ -19,12 +19,10 @@ import { CurrentClaims } from "../auth/auth.guard.js";
 import type { AccessClaims } from "../auth/claims.js";
 import { ComfyUiClient, type QueuedPrompt } from "../integrations/comfyui.js";
 import { IntegrationError } from "../integrations/http.js";
-import {
-  ExtraServiceResponses,
-  TenantContentController,
-} from "./content.decorators.js";
+import { TenantContentController } from "./content.decorators.js";
 import { contentExists } from "./content.repository.js";
 import { id } from "./content.schema.js";
+import { ExtraServiceResponses } from "./extra-service.decorators.js";
 import { contentNotFound, ContentService } from "./content.service.js";
 import { ImageQueued, ImageRequest } from "./image.schema.js";
 import { content } from "./tables.js";

@@ -15,11 +15,9 @@ import {
 import { CurrentClaims } from "../auth/auth.guard.js";
 import type { AccessClaims } from "../auth/claims.js";
 import { ErrorDetail } from "../errors.js";
-import {
-  ExtraServiceResponses,
-  TenantContentController,
-} from "./content.decorators.js";
+import { TenantContentController } from "./content.decorators.js";
 import { id } from "./content.schema.js";
+import { ExtraServiceResponses } from "./extra-service.decorators.js";
 import { PublishJob, PublishRequest } from "./publish.schema.js";
 import { PublishService } from "./publish.service.js";
 
