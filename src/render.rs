@@ -431,6 +431,16 @@ mod tests {
         renderer.render_all(manifest, &mut versions, &Secrets::fixed()).unwrap()
     }
 
+    /// `manifest` with a `NestJS` service `name` of `starter` added, rendered.
+    fn render_with_nestjs(mut manifest: Manifest, name: &str, starter: &str) -> Vec<RenderedFile> {
+        let mut api = crate::manifest::PortedUnit::new(name, 8090);
+        api.framework = Some(crate::stack::Framework::Nestjs);
+        api.starter = Some(starter.into());
+        manifest.services.push(api);
+        manifest.check().unwrap();
+        render_manifest("2026-01-01T00:00:00Z", &manifest)
+    }
+
     #[test]
     fn every_embedded_template_renders_for_every_kind_of_unit_and_tenancy() {
         use crate::stack::Tenancy;
@@ -449,12 +459,10 @@ mod tests {
         files.extend(schema_tenancy_migrations());
         let mut booking = full_manifest(Tenancy::Context);
         booking.apps[0].starter = Some("booking".into());
-        let mut api = crate::manifest::PortedUnit::new("bookings-api", 8090);
-        api.framework = Some(crate::stack::Framework::Nestjs);
-        api.starter = Some("booking".into());
-        booking.services.push(api);
-        booking.check().unwrap();
-        files.extend(render_manifest("2026-01-01T00:00:00Z", &booking));
+        files.extend(render_with_nestjs(booking, "bookings-api", "booking"));
+        // The tenant-schemas preset's stack: a NestJS content service beside the auth service, with
+        // every extra (n8n's publishing, ComfyUI's images).
+        files.extend(render_with_nestjs(full_manifest(Tenancy::Schema), "content-api", "content"));
         let used: std::collections::BTreeSet<&str> = files.iter().map(|f| f.template.as_str()).collect();
         for template in set.files.iter().filter(|f| f.path != "ownership.yaml" && f.path != crate::roots::ROOTS_FILE) {
             let part = crate::roots::owner(&set.roots, &template.path).is_some_and(|r| r.each == Each::Include);

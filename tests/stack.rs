@@ -24,11 +24,11 @@ fn a_preset_shows_its_choices_as_flags_and_a_refused_combination_writes_nothing(
         ),
         "{said}"
     );
+    assert!(said.contains("Dry run: nothing was written."), "{said}");
     assert!(!sb.path("acme").exists(), "--dry-run wrote files");
 
     for (args, rule) in [
         (&["--tenancy", "schema", "--starter", "auth-service=chat"][..], "schema-tenancy-starters"),
-        (&["--service", "auth-service", "--service", "api:nestjs", "--starter", "api=content"], "content-needs-schema"),
         (&["--tenancy", "context", "--starter", "web=projects"], "projects-needs-org"),
         (&["--tenancy", "none", "--starter", "web=blank", "--starter", "auth-service=projects"], "projects-needs-org"),
         (&["--with", "n8n,pgbouncer,n8n"], "duplicate-extra"),
@@ -38,6 +38,7 @@ fn a_preset_shows_its_choices_as_flags_and_a_refused_combination_writes_nothing(
             &["--service", "auth-service", "--service", "api:nestjs", "--starter", "api=booking"],
             "booking-needs-context",
         ),
+        (&["--service", "auth-service", "--service", "api:nestjs", "--starter", "api=content"], "content-needs-schema"),
         (&["--tenancy", "context", "--starter", "web=booking"], "app-starter-needs-service"),
         (&["--starter", "web=shop"], "unknown-starter"),
     ] {

@@ -41,21 +41,6 @@ export class ApiError extends HttpException {
 export const notFound = (code: string, message: string) =>
   new ApiError(HttpStatus.NOT_FOUND, code, message);
 
-/** The SQLSTATE of a PostgreSQL error, through the wrappers (Drizzle's DrizzleQueryError) around it. */
-export function sqlState(error: unknown): string | undefined {
-  for (
-    let e = error, depth = 0;
-    e instanceof Object && depth < 5;
-    e = (e as { cause?: unknown }).cause, depth++
-  ) {
-    const code = (e as { code?: unknown }).code;
-    if (typeof code === "string" && /^[0-9A-Z]{5}$/.test(code)) {
-      return code;
-    }
-  }
-  return undefined;
-}
-
 /** The constraint a PostgreSQL error names, through the wrappers around it. */
 export function constraintOf(error: unknown): string | undefined {
   for (

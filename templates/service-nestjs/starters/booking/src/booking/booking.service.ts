@@ -12,13 +12,9 @@
 import { HttpStatus, Inject, Injectable, Logger } from "@nestjs/common";
 import type { AccessClaims } from "../auth/claims.js";
 import { Database, type Tx } from "../db/database.js";
+import { sqlState } from "../errors.js";
 import { BOOKING_APPS } from "./apps.js";
-import {
-  ApiError,
-  constraintOf,
-  notFound,
-  sqlState,
-} from "./booking.errors.js";
+import { ApiError, constraintOf, notFound } from "./booking.errors.js";
 import { BookingGateway } from "./booking.gateway.js";
 import * as repository from "./booking.repository.js";
 import type {

@@ -24,11 +24,11 @@ import {
 import { AuthGuard, CurrentClaims } from "../auth/auth.guard.js";
 import type { AccessClaims } from "../auth/claims.js";
 import { Database } from "../db/database.js";
+import { sqlState } from "../errors.js";
 import {
   ApiError,
   BookingErrorFilter,
   InvalidRequestResponse,
-  sqlState,
 } from "./booking.errors.js";
 import * as repository from "./booking.repository.js";
 import { BookingError, Tenant, TenantCreate } from "./booking.schema.js";
