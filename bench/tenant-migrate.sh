@@ -6,14 +6,14 @@
 #   psql, sequential loop                one psql, one connection, per tenant BEGIN; set_config(search_path);
 #                                        CREATE TABLE; CREATE INDEX; bookkeeping row; COMMIT;
 #   psql, one process per tenant         the same transaction, a psql process per tenant
-#   dfworx migrate --jobs N              other pool sizes (JOBS="1 2 8"), to pick the default
+#   dfworx migrate --jobs N              other pool sizes (JOBS="2 4 16"), to pick the default
 # and the no-op run:
 #   dfworx migrate, 1,000 tenants current   target: within 2x of
 #   dfworx migrate, no tenants              the same files on a database without tenants
 #
 # dfworx also applies the migration's file (registering it); the psql runs get it registered untimed.
 #
-#   bash bench/tenant-migrate.sh   (RUNS=N, NOOP_RUNS=N, TENANTS=N, JOBS="1 2 8"; PG_URL for another server)
+#   bash bench/tenant-migrate.sh   (RUNS=N, NOOP_RUNS=N, TENANTS=N, JOBS="2 4 16"; PG_URL for another server)
 set -euo pipefail
 cd "$(dirname "$0")/.."
 runs=${RUNS:-5}
@@ -49,13 +49,14 @@ cp "$work/ws/dfworx.yaml" "$work/base/"
 mkdir -p "$work/base/supabase/migrations"
 cp tests/fixtures/tenancy-schema/migrations/*.sql "$work/base/supabase/migrations/"
 
-# The template database: the registry, and $tenants tenants made by create_tenant() in batches of 250
-# (one transaction each: a few seconds for 1,000).
+# The template database: the registry, and $tenants tenants made by create_tenant() (each with the
+# tenancy's tenant tables) in batches of 20, one transaction each: a transaction holds a lock on
+# every relation it creates, and max_locks_per_transaction (64 per connection) bounds how many.
 drop_db bench_tenants_base
 q postgres -c "create database bench_tenants_base"
 "$bin" --quiet -C "$work/base" migrate --database-url "$pg_url/bench_tenants_base"
-for start in $(seq 1 250 "$tenants"); do
-  end=$((start + 249 < tenants ? start + 249 : tenants))
+for start in $(seq 1 20 "$tenants"); do
+  end=$((start + 19 < tenants ? start + 19 : tenants))
   q bench_tenants_base -c "select count(public.create_tenant('t' || i, 't' || i)) from generate_series($start, $end) as i" >/dev/null
 done
 q bench_tenants_base -c "vacuum analyze" -c "checkpoint"

@@ -211,7 +211,7 @@ step "the content API's suite again, its connections straight to PostgreSQL (no 
 env -u TEST_PGBOUNCER_URL pnpm --filter ./services/api test
 
 step "tenant migrations: a tenant created before one and a tenant created after have identical schemas"
-sql() { psql "$pg_url/$db_schema" -qAtX -v ON_ERROR_STOP=1 "$@"; }
+sql() { PGOPTIONS=--client-min-messages=warning psql "$pg_url/$db_schema" -qAtX -v ON_ERROR_STOP=1 "$@"; }
 new_tenant() { sql -c "select schema_name from public.create_tenant('$1', '$1')"; }
 catalog() { sql -v schema="$1" -f "$repo/tests/fixtures/tenant-catalog.sql" | sed "s/$1/<tenant>/g"; }
 # tenant_migration NAME STATEMENT...: `dfworx migrate new --tenant NAME`, its array filled as a user would.

@@ -277,10 +277,9 @@ pub struct MigrateUpArgs {
     /// How long to wait for another run's migration lock
     #[arg(long, value_name = "DURATION", default_value = "60s", value_parser = crate::migrate::duration::parse)]
     pub lock_timeout: std::time::Duration,
-    /// Connections that bring tenants' schemas up to date at once (`tenancy: schema`) [default: this
-    /// machine's cores, 2 to 8]
-    #[arg(long, value_name = "N", value_parser = clap::value_parser!(u16).range(1..=64))]
-    pub jobs: Option<u16>,
+    /// Connections that bring tenants' schemas up to date at once (`tenancy: schema`)
+    #[arg(long, value_name = "N", default_value_t = crate::migrate::tenants::DEFAULT_JOBS, value_parser = clap::value_parser!(u16).range(1..=64))]
+    pub jobs: u16,
 }
 
 #[derive(Args, Debug)]

@@ -48,7 +48,7 @@ fn up(root: &Path, args: &MigrateUpArgs, printer: &Printer) -> anyhow::Result<u8
         rehearse: args.rehearse,
         include_all: args.include_all,
         lock_timeout: args.lock_timeout,
-        jobs: args.jobs.map_or_else(crate::migrate::tenants::default_jobs, usize::from),
+        jobs: usize::from(args.jobs),
     };
     migrate::up(root, &connection, &opts, printer)
 }
