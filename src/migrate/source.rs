@@ -288,8 +288,16 @@ fn tenant_body(version: &str, name: &str) -> String {
     )
 }
 
-/// Decimal `version + 1`, keeping its width.
+/// The version after `version`: a timestamp's next second, else decimal `version + 1` keeping its width.
 fn increment(version: &str) -> String {
+    // A UTC timestamp (what dfworx and the Supabase CLI write) gets the next second, so that the
+    // version stays a valid time (…235959 → the next day's …000000, never …235960).
+    let civil = jiff::civil::DateTime::strptime("%Y%m%d%H%M%S", version).ok();
+    if let Some(next) =
+        civil.filter(|_| version.len() == 14).and_then(|t| t.checked_add(jiff::SignedDuration::from_secs(1)).ok())
+    {
+        return next.strftime("%Y%m%d%H%M%S").to_string();
+    }
     let mut digits: Vec<u8> = version.bytes().collect();
     for d in digits.iter_mut().rev() {
         if *d == b'9' {
@@ -320,7 +328,11 @@ mod tests {
         assert_eq!(compare_versions("9", "10"), Ordering::Less);
         assert_eq!(compare_versions("010", "9"), Ordering::Greater);
         assert_eq!(compare_versions("01", "1"), Ordering::Equal);
-        assert_eq!(increment("20240101235959"), "20240101235960");
+        assert_eq!(increment("20240101235959"), "20240102000000");
+        assert_eq!(increment("20261203084859"), "20261203084900");
+        for odd in ["20240101235960", "20241399000000", "999"] {
+            assert_eq!(compare_versions(&increment(odd), odd), Ordering::Greater, "{odd}");
+        }
         assert_eq!(increment("99"), "100");
     }
 
